@@ -1,0 +1,131 @@
+#pragma once
+
+// A device model: how one kind of device maps onto WoT affordances. Many
+// devices share one model; adding a device of a known model needs no code.
+// Models are JSON files (see config/models/*.json and
+// config/schema/device-model.schema.json) loaded by load_device_model().
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kagami::config {
+
+/// The JSON type of an affordance value, as in a WoT DataSchema.
+enum class value_type { boolean, integer, number, string };
+
+/// The subset of a WoT DataSchema that kagami enforces and publishes.
+struct data_schema {
+  value_type type = value_type::number;
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  /// Allowed values; empty means any value of `type`.
+  std::vector<nlohmann::json> enumeration;
+  std::string unit;
+  std::string description;
+  bool read_only = false;
+};
+
+// -- Modbus binding -----------------------------------------------------------
+
+enum class modbus_table { coil, discrete_input, input_register, holding_register };
+enum class modbus_datatype { boolean, uint16, int16, uint32, int32, float32 };
+/// Word order of 32-bit values: `big` sends the high word first.
+enum class word_order { big, little };
+
+/// One value in a Modbus device. The engineering value is
+/// `raw * scale + offset`; writes invert that and round to the raw type.
+struct modbus_binding {
+  modbus_table table = modbus_table::holding_register;
+  uint16_t address = 0;
+  modbus_datatype datatype = modbus_datatype::uint16;
+  word_order order = word_order::big;
+  double scale = 1.0;
+  double offset = 0.0;
+};
+
+/// Number of 16-bit registers a datatype occupies (1 for coils and bits).
+int register_count(modbus_datatype t);
+
+// -- HTTP/JSON binding --------------------------------------------------------
+
+/// One value in an HTTP/JSON device: GET `path` and take the JSON pointer
+/// `pointer` from the reply. A write sends PUT `write_path` with the value as
+/// the JSON body; an empty `write_path` means not writable over HTTP.
+struct http_binding {
+  std::string path;
+  std::string pointer;
+  std::string write_path;
+};
+
+/// An action over HTTP: `method` `path` with the action input as JSON body.
+struct http_action_binding {
+  std::string method = "POST";
+  std::string path;
+};
+
+/// An action over Modbus: writes the fixed `value` (engineering units) to
+/// `target`.
+struct modbus_action_binding {
+  modbus_binding target;
+  double value = 0.0;
+};
+
+using property_binding = std::variant<std::monostate, modbus_binding, http_binding>;
+using action_binding
+  = std::variant<std::monostate, modbus_action_binding, http_action_binding>;
+
+struct property_model {
+  std::string name;
+  data_schema schema;
+  property_binding binding;
+};
+
+struct action_model {
+  std::string name;
+  std::string description;
+  /// The schema of the action input, if it takes one.
+  std::optional<data_schema> input;
+  action_binding binding;
+  /// True if the action changes device state (published as `safe: false`).
+  bool idempotent = false;
+};
+
+/// An event the gateway raises itself by polling `property`: it fires when the
+/// value crosses `above` upwards or `below` downwards.
+struct event_model {
+  std::string name;
+  std::string description;
+  std::string property;
+  std::optional<double> above;
+  std::optional<double> below;
+};
+
+enum class device_protocol { modbus_tcp, http_json };
+
+struct device_model {
+  /// Unique model id, referenced by site devices.
+  std::string id;
+  device_protocol protocol = device_protocol::modbus_tcp;
+  /// Shown to apps as the TD description; must not name vendor or product.
+  std::string description;
+  std::vector<property_model> properties;
+  std::vector<action_model> actions;
+  std::vector<event_model> events;
+  /// How often the gateway polls for events, in milliseconds.
+  uint32_t poll_interval_ms = 1000;
+
+  const property_model* find_property(const std::string& name) const;
+  const action_model* find_action(const std::string& name) const;
+  const event_model* find_event(const std::string& name) const;
+};
+
+const char* to_string(value_type x);
+const char* to_string(device_protocol x);
+
+} // namespace kagami::config
