@@ -1,0 +1,34 @@
+#pragma once
+
+// Every atom of the actor system, in one place. CAF 0.17 atoms hold at most
+// 10 characters from [A-Za-z0-9_ ].
+
+#include <caf/atom.hpp>
+
+namespace kagami {
+
+// Affordance operations.
+using read_atom = caf::atom_constant<caf::atom("read")>;
+using read_all_atom = caf::atom_constant<caf::atom("read_all")>;
+using write_atom = caf::atom_constant<caf::atom("write")>;
+using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using event_atom = caf::atom_constant<caf::atom("event")>;
+using td_atom = caf::atom_constant<caf::atom("td")>;
+
+// Introspection and registration.
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
+using register_atom = caf::atom_constant<caf::atom("register")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+using restarted_atom = caf::atom_constant<caf::atom("restarted")>;
+
+// Supervision and wiring.
+using set_real_atom = caf::atom_constant<caf::atom("set_real")>;
+using thing_up_atom = caf::atom_constant<caf::atom("thing_up")>;
+using thing_down_atom = caf::atom_constant<caf::atom("thing_down")>;
+using respawn_atom = caf::atom_constant<caf::atom("respawn")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using http_atom = caf::atom_constant<caf::atom("http")>;
+
+} // namespace kagami

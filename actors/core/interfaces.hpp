@@ -1,0 +1,84 @@
+#pragma once
+
+// Every message that crosses a folder, as typed actor interfaces (CAF 0.17).
+// Values travel as JSON text; failures travel as caf::error of category
+// kagami::ec_category (actors/core/error.hpp). Every request has a timeout
+// set by its sender.
+
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/core/atoms.hpp"
+#include "actors/core/request_context.hpp"
+
+namespace kagami {
+
+/// The device side of a pair. Runs detached: every handler may block on
+/// device I/O for up to the device timeout. Callers have already authorized
+/// and validated the request.
+using real_device_actor = caf::typed_actor<
+  /// Reads one property; replies its JSON value.
+  caf::replies_to<read_atom, std::string>::with<std::string>,
+  /// Reads every readable property; replies a JSON object.
+  caf::replies_to<read_all_atom>::with<std::string>,
+  /// Writes one property (JSON value); replies "null".
+  caf::replies_to<write_atom, std::string, std::string>::with<std::string>,
+  /// Invokes an action with a JSON input; replies the JSON output.
+  caf::replies_to<invoke_atom, std::string, std::string>::with<std::string>,
+  /// Sends (event_atom, event name, JSON data) to `sink` whenever a model
+  /// event fires, until `sink` terminates.
+  caf::reacts_to<subscribe_atom, caf::actor>,
+  /// Internal: the poll tick for event detection.
+  caf::reacts_to<poll_atom>,
+  caf::replies_to<inspect_atom>::with<std::string>>;
+
+/// The application side of a pair: the only thing apps reach. Checks the
+/// affordance and the value, then forwards to its real_device.
+using virtual_device_actor = caf::typed_actor<
+  caf::replies_to<read_atom, request_context, std::string>::with<std::string>,
+  caf::replies_to<read_all_atom, request_context>::with<std::string>,
+  caf::replies_to<write_atom, request_context, std::string, std::string>::with<std::string>,
+  caf::replies_to<invoke_atom, request_context, std::string, std::string>::with<std::string>,
+  /// Registers `sink` for event `name`; `sink` then receives
+  /// (event_atom, thing id, event name, JSON data). Replies false for an
+  /// unknown event.
+  caf::replies_to<subscribe_atom, request_context, std::string, caf::actor>::with<bool>,
+  /// The Thing Description (JSON text).
+  caf::replies_to<td_atom>::with<std::string>,
+  /// From the real device: (event_atom, event name, JSON data).
+  caf::reacts_to<event_atom, std::string, std::string>,
+  /// From the supervisor after the real device was restarted.
+  caf::reacts_to<set_real_atom, real_device_actor>,
+  caf::replies_to<inspect_atom>::with<std::string>>;
+
+/// Every actor registers here so the console can list and inspect it.
+/// CAF 0.17 cannot enumerate actors itself.
+using directory_actor = caf::typed_actor<
+  /// (type, key, handle): e.g. ("virtual_device", "plc-1", h). The directory
+  /// monitors `handle` and drops the entry when it terminates.
+  caf::reacts_to<register_atom, std::string, std::string, caf::actor>,
+  /// A supervisor restarted (type, key); the count is kept per entry.
+  caf::reacts_to<restarted_atom, std::string, std::string>,
+  /// All live entries as a JSON array of {type, key, id, restarts}.
+  caf::replies_to<list_atom>::with<std::string>,
+  /// The live actor registered as (type, key), or an ec::not_found error.
+  caf::replies_to<lookup_atom, std::string, std::string>::with<caf::actor>>;
+
+/// Whoever serves things to apps: learns when a virtual device comes up
+/// (thing id, TD JSON text, handle) and when it goes away for good.
+using thing_listener_actor = caf::typed_actor<
+  caf::reacts_to<thing_up_atom, std::string, std::string, virtual_device_actor>,
+  caf::reacts_to<thing_down_atom, std::string>>;
+
+/// The root supervisor: owns every real/virtual device pair, restarts a
+/// crashed actor with back-off up to a maximum count.
+using gateway_supervisor_actor = caf::typed_actor<
+  /// Internal: (device id, true for the real device) is due for a restart.
+  caf::reacts_to<respawn_atom, std::string, bool>,
+  /// Device pairs and their restart counts as JSON.
+  caf::replies_to<inspect_atom>::with<std::string>>;
+
+} // namespace kagami

@@ -1,0 +1,51 @@
+// A node-wot client consumes kagamid's TDs: reads, writes, invokes.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { startDemoGateway, fetchJson } from "./gateway.mjs";
+
+const require = createRequire(import.meta.url);
+const { Servient } = require("@node-wot/core");
+const { HttpClientFactory } = require("@node-wot/binding-http");
+
+let gw, servient, WoT;
+before(async () => {
+  gw = await startDemoGateway();
+  servient = new Servient();
+  servient.addClientFactory(new HttpClientFactory(null));
+  WoT = await servient.start();
+});
+after(async () => {
+  await servient?.shutdown();
+  await gw?.stop();
+});
+
+async function consume(id) {
+  const td = await fetchJson(`${gw.baseUrl}/things/${id}`);
+  return WoT.consume(td);
+}
+
+test("node-wot reads a property of the PLC", async () => {
+  const plc = await consume("plc-1");
+  const temperature = await (await plc.readProperty("temperature")).value();
+  assert.equal(typeof temperature, "number");
+});
+
+test("node-wot writes a property and reads it back", async () => {
+  const plc = await consume("plc-1");
+  await plc.writeProperty("setpoint", 42.5);
+  assert.equal(await (await plc.readProperty("setpoint")).value(), 42.5);
+});
+
+test("node-wot invokes an action", async () => {
+  const plc = await consume("plc-1");
+  await plc.invokeAction("resetCounter");
+  assert.equal(await (await plc.readProperty("cycleCount")).value(), 0);
+});
+
+test("node-wot reads all properties of the HTTP sensor", async () => {
+  const sensor = await consume("sensor-1");
+  const all = await sensor.readAllProperties();
+  assert.ok(all.has("humidity"));
+  assert.equal(typeof (await all.get("humidity").value()), "number");
+});
