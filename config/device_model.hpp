@@ -29,6 +29,8 @@ struct data_schema {
   std::string unit;
   std::string description;
   bool read_only = false;
+
+  friend bool operator==(const data_schema&, const data_schema&) = default;
 };
 
 // -- Modbus binding -----------------------------------------------------------
@@ -47,6 +49,9 @@ struct modbus_binding {
   word_order order = word_order::big;
   double scale = 1.0;
   double offset = 0.0;
+
+  friend bool operator==(const modbus_binding&, const modbus_binding&)
+    = default;
 };
 
 /// Number of 16-bit registers a datatype occupies (1 for coils and bits).
@@ -61,12 +66,17 @@ struct http_binding {
   std::string path;
   std::string pointer;
   std::string write_path;
+
+  friend bool operator==(const http_binding&, const http_binding&) = default;
 };
 
 /// An action over HTTP: `method` `path` with the action input as JSON body.
 struct http_action_binding {
   std::string method = "POST";
   std::string path;
+
+  friend bool operator==(const http_action_binding&, const http_action_binding&)
+    = default;
 };
 
 /// An action over Modbus: writes the fixed `value` (engineering units) to
@@ -74,6 +84,9 @@ struct http_action_binding {
 struct modbus_action_binding {
   modbus_binding target;
   double value = 0.0;
+
+  friend bool operator==(const modbus_action_binding&,
+                         const modbus_action_binding&) = default;
 };
 
 using property_binding = std::variant<std::monostate, modbus_binding, http_binding>;
@@ -84,6 +97,9 @@ struct property_model {
   std::string name;
   data_schema schema;
   property_binding binding;
+
+  friend bool operator==(const property_model&, const property_model&)
+    = default;
 };
 
 struct action_model {
@@ -92,8 +108,11 @@ struct action_model {
   /// The schema of the action input, if it takes one.
   std::optional<data_schema> input;
   action_binding binding;
-  /// True if the action changes device state (published as `safe: false`).
+  /// True if invoking the action twice has the same effect as invoking it
+  /// once (published as the TD's `idempotent`).
   bool idempotent = false;
+
+  friend bool operator==(const action_model&, const action_model&) = default;
 };
 
 /// An event the gateway raises itself by polling `property`: it fires when the
@@ -104,6 +123,8 @@ struct event_model {
   std::string property;
   std::optional<double> above;
   std::optional<double> below;
+
+  friend bool operator==(const event_model&, const event_model&) = default;
 };
 
 enum class device_protocol { modbus_tcp, http_json };
@@ -123,6 +144,8 @@ struct device_model {
   const property_model* find_property(const std::string& name) const;
   const action_model* find_action(const std::string& name) const;
   const event_model* find_event(const std::string& name) const;
+
+  friend bool operator==(const device_model&, const device_model&) = default;
 };
 
 const char* to_string(value_type x);

@@ -5,7 +5,9 @@
 // message that names the file, the field and the reason.
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -42,12 +44,18 @@ struct timeout_config {
   uint32_t request_ms = 3000;
   /// A client that sends its request head or body slower than this is cut.
   uint32_t http_read_ms = 10000;
+
+  friend bool operator==(const timeout_config&, const timeout_config&)
+    = default;
 };
 
 struct http_limits_config {
   uint32_t header_limit = 8 * 1024;
   uint32_t body_limit = 64 * 1024;
   uint32_t max_connections = 1024;
+
+  friend bool operator==(const http_limits_config&, const http_limits_config&)
+    = default;
 };
 
 struct site_config {
@@ -65,6 +73,8 @@ struct site_config {
 
   /// Returns the model of `dev`, or nullptr.
   const device_model* model_of(const device_config& dev) const;
+
+  friend bool operator==(const site_config&, const site_config&) = default;
 };
 
 /// Why a config was rejected: `file`, then the JSON pointer of the `field`,
@@ -74,24 +84,46 @@ struct config_error {
   std::string field;
   std::string reason;
   std::string to_string() const;
+  /// An ec::config_invalid error whose detail is to_string().
+  caf::error to_error() const;
+
+  friend bool operator==(const config_error&, const config_error&) = default;
 };
+
+/// Returns the contents of the file at `path`, or nullopt with the reason in
+/// `why`. Lets tests and the embedded demo site supply model files.
+using read_file_fn = std::function<std::optional<std::string>(
+  const std::string& path, std::string& why)>;
+
+/// Reads a whole file from disk (at most 16 MiB).
+std::optional<std::string> read_file(const std::string& path, std::string& why);
 
 /// Parses and validates a device model from JSON text. `file` only names the
 /// source in errors. Never throws.
 std::variant<device_model, config_error>
 parse_device_model(const std::string& text, const std::string& file);
 
+/// Reads `path` and calls parse_device_model.
+std::variant<device_model, config_error>
+load_device_model(const std::string& path);
+
 /// Parses and validates a site config from JSON text. Relative model paths in
-/// `models` resolve against `base_dir`. Never throws.
+/// `models` resolve against `base_dir` (lexically normalized) and are read
+/// with `read` (from disk by default). An error in a model file names that
+/// file. Never throws.
 std::variant<site_config, config_error>
 parse_site_config(const std::string& text, const std::string& file,
                   const std::string& base_dir);
+std::variant<site_config, config_error>
+parse_site_config(const std::string& text, const std::string& file,
+                  const std::string& base_dir, const read_file_fn& read);
 
 /// Reads `path` and calls parse_site_config.
 std::variant<site_config, config_error> load_site_config(const std::string& path);
 
-/// The embedded demo site (config/demo/), with device addresses filled in by
-/// the caller once the simulators listen.
+/// The embedded demo site (config/demo/site.json and the models it names),
+/// read from the binary, not from disk. Its device addresses have port 0; the
+/// caller fills in real ports once the simulators listen.
 std::variant<site_config, config_error> demo_site_config();
 
 } // namespace kagami::config
