@@ -31,6 +31,7 @@ struct wot_frontend_state {
            std::vector<std::weak_ptr<http::event_stream>>>
     streams;
   uint64_t next_request_id = 1;
+  http::router router = http::router::wot();
 };
 
 using self_ptr = wot_frontend_actor::stateful_pointer<wot_frontend_state>;
@@ -45,7 +46,19 @@ http::response json_response(unsigned status, std::string body,
 }
 
 void reply_error(const http_exchange_ptr& x, const caf::error& err) {
-  x->responder->reply(http::problem_for(err, x->request.path));
+  auto r = http::to_response(http::problem_of(err, x->request.path));
+  // RFC 9110: a 405 names the methods the resource does support.
+  if (r.status == 405)
+    r.headers.emplace_back("Allow", "GET");
+  x->responder->reply(std::move(r));
+}
+
+/// A failed route match: 404, 405 with Allow, or 400 for a malformed path.
+void reply_unrouted(const http_exchange_ptr& x, const http::route_match& m) {
+  auto r = http::to_response(http::make_problem(m.status(), m.reason, x->request.path));
+  if (m.result == http::route_match::outcome::method_not_allowed)
+    r.headers.emplace_back("Allow", m.allow_header());
+  x->responder->reply(std::move(r));
 }
 
 request_context context_of(self_ptr self, const http::request& req) {
@@ -108,12 +121,12 @@ void serve_events(self_ptr self, const http_exchange_ptr& x,
 void serve(self_ptr self, const http_exchange_ptr& x) {
   auto& st = self->state;
   auto& req = x->request;
-  auto route = http::match_route(req.method, req.path);
-  if (!route)
-    return x->responder->reply(route.error_response());
+  auto route = st.router.match(req.method, req.path);
+  if (!route.ok())
+    return reply_unrouted(x, route);
   auto timeout = st.cfg.request_timeout;
-  switch (route->kind) {
-    case http::route_kind::well_known:
+  switch (route.kind) {
+    case http::route_kind::well_known_wot:
       return x->responder->reply(
         json_response(200, st.cfg.directory_td, "application/td+json"));
     case http::route_kind::things:
@@ -121,36 +134,41 @@ void serve(self_ptr self, const http_exchange_ptr& x) {
     default:
       break;
   }
-  auto it = st.things.find(route->thing);
+  auto thing_id = std::string{route.param("id")};
+  auto name = std::string{route.param("name")};
+  auto it = st.things.find(thing_id);
   if (it == st.things.end())
     return reply_error(x, make_error(ec::not_found,
-                                     "no thing named '" + route->thing + "'"));
+                                     "no thing named '" + thing_id + "'"));
   auto& thing = it->second;
   auto on_error = [x](const caf::error& err) { reply_error(x, err); };
-  switch (route->kind) {
+  switch (route.kind) {
     case http::route_kind::thing:
       return x->responder->reply(json_response(200, thing.td, "application/td+json"));
-    case http::route_kind::all_properties:
+    case http::route_kind::properties:
+      if (req.method != "GET")
+        return reply_error(x, make_error(ec::not_writable,
+                                         "writing all properties at once is not supported"));
       self->request(thing.handle, timeout, read_all_atom::value, context_of(self, req))
         .then([x](const std::string& json) { reply_value(x, json, false); }, on_error);
       return;
     case http::route_kind::property:
       if (req.method == "PUT")
         self->request(thing.handle, timeout, write_atom::value, context_of(self, req),
-                      route->name, req.body)
+                      name, req.body)
           .then([x](const std::string& json) { reply_value(x, json, true); }, on_error);
       else
         self->request(thing.handle, timeout, read_atom::value, context_of(self, req),
-                      route->name)
+                      name)
           .then([x](const std::string& json) { reply_value(x, json, false); }, on_error);
       return;
     case http::route_kind::action:
       self->request(thing.handle, timeout, invoke_atom::value, context_of(self, req),
-                    route->name, req.body)
+                    name, req.body)
         .then([x](const std::string& json) { reply_value(x, json, true); }, on_error);
       return;
     case http::route_kind::event:
-      return serve_events(self, x, thing, route->thing, route->name);
+      return serve_events(self, x, thing, thing_id, name);
     default:
       return reply_error(x, make_error(ec::not_found, "no such resource"));
   }
@@ -166,8 +184,8 @@ wot_frontend_actor::behavior_type wot_frontend(self_ptr self,
       // Streams of a restarted virtual device re-subscribe to the new one.
       for (auto& [key, list] : self->state.streams)
         if (key.first == id && !list.empty())
-          self->send(handle, subscribe_atom::value, request_context{}, key.second,
-                     caf::actor_cast<caf::actor>(self));
+          caf::anon_send(handle, subscribe_atom::value, request_context{},
+                         key.second, caf::actor_cast<caf::actor>(self));
     },
     [self](thing_down_atom, const std::string& id) {
       self->state.things.erase(id);

@@ -34,7 +34,7 @@ caf::expected<nlohmann::json> checked_write(const config::device_model& model,
   auto value = parse_json(body);
   if (!value)
     return value;
-  if (auto err = validate_value(p->schema, *value))
+  if (auto err = security::validate_value(p->schema, *value))
     return err;
   return value;
 }
@@ -60,7 +60,7 @@ caf::expected<nlohmann::json> checked_invoke(const config::device_model& model,
   }
   if (input.is_null())
     return make_error(ec::invalid_value, "action '" + name + "' needs an input");
-  if (auto err = validate_value(*a->input, input))
+  if (auto err = security::validate_value(*a->input, input))
     return err;
   return input;
 }

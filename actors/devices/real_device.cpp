@@ -51,7 +51,7 @@ void poll_events(self_ptr self) {
     if (det.sample(value->get<double>())) {
       nlohmann::json data = *value;
       for (auto& sink : st.sinks)
-        self->send(sink, event_atom::value, det.model().name, data.dump());
+        caf::anon_send(sink, event_atom::value, det.model().name, data.dump());
     }
   }
   self->delayed_send(self, std::chrono::milliseconds(st.model.poll_interval_ms),

@@ -106,7 +106,7 @@ virtual_device(self_ptr self, config::device_config device,
       if (it == st.sinks.end())
         return;
       for (auto& sink : it->second)
-        self->send(sink, event_atom::value, st.device.id, name, data);
+        caf::anon_send(sink, event_atom::value, st.device.id, name, data);
     },
     [self](set_real_atom, real_device_actor real) {
       auto& st = self->state;

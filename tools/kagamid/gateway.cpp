@@ -11,6 +11,7 @@
 #include "actors/core/directory.hpp"
 #include "actors/core/error.hpp"
 #include "actors/supervisors/gateway_supervisor.hpp"
+#include "http/problem.hpp"
 #include "http/server.hpp"
 #include "http/td_builder.hpp"
 #include "http/wot_frontend.hpp"
@@ -94,8 +95,8 @@ int run_gateway(config::site_config site) {
   http::server server{http_opts, [frontend_slot, frontend](http::request&& req,
                                                            std::shared_ptr<http::responder> resp) {
     if (!frontend_slot->load(std::memory_order_acquire)) {
-      resp->reply(http::problem_for(make_error(ec::unavailable, "starting up"),
-                                    req.path));
+      resp->reply(http::problem_of(make_error(ec::unavailable, "starting up"),
+                                   req.path));
       return;
     }
     auto x = std::make_shared<http_exchange>();

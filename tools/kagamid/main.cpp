@@ -15,7 +15,7 @@
 
 #include "actors/core/error.hpp"
 #include "config/site_config.hpp"
-#include "tools/kagamid/demo_site.hpp"
+#include "tools/devsim/demo_simulators.hpp"
 #include "tools/kagamid/gateway.hpp"
 
 namespace {
@@ -64,16 +64,18 @@ int main(int argc, char** argv) {
   if (!data_dir.empty())
     site.data_dir = data_dir;
 
-  std::unique_ptr<kagami::demo_site> sims;
+  // The demo's simulated devices live as long as the gateway runs.
+  std::vector<kagami::devsim::running_simulator> sims;
   if (demo) {
-    auto started = kagami::demo_site::start(site);
+    auto started = kagami::devsim::start_demo_simulators(site);
     if (!started) {
-      std::cerr << "kagamid: demo simulators failed: " << kagami::detail_of(started.error()) << "\n";
+      std::cerr << "kagamid: demo simulators failed: "
+                << kagami::detail_of(started.error()) << "\n";
       return 1;
     }
     sims = std::move(*started);
-    std::cerr << "kagamid: demo site running " << sims->size()
-              << " simulated devices on 127.0.0.1; no credentials needed yet\n";
+    std::cerr << "kagamid: demo site: " << sims.size()
+              << " simulated devices on 127.0.0.1; no credentials needed\n";
   }
   return kagami::run_gateway(std::move(site));
 }

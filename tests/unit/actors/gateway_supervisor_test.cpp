@@ -1,0 +1,203 @@
+// The supervisor's restarts and crash isolation, with a real actor system.
+// The adapter is a stand-in (this test is about supervision, not devices):
+// it answers every read with a per-device constant.
+
+#include "actors/supervisors/gateway_supervisor.hpp"
+
+#include <thread>
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/core/directory.hpp"
+#include "actors/core/error.hpp"
+
+using namespace kagami;
+using namespace std::chrono_literals;
+
+namespace {
+
+class constant_adapter : public protocols::device_adapter {
+public:
+  explicit constant_adapter(double value) : value_(value) {}
+  caf::expected<nlohmann::json> read(const config::property_model&) override {
+    return nlohmann::json(value_);
+  }
+  caf::error write(const config::property_model&, const nlohmann::json&) override {
+    return {};
+  }
+  caf::expected<nlohmann::json> invoke(const config::action_model&,
+                                       const nlohmann::json&) override {
+    return nlohmann::json{};
+  }
+
+private:
+  double value_;
+};
+
+std::shared_ptr<config::site_config> site() {
+  auto s = std::make_shared<config::site_config>();
+  config::device_model m;
+  m.id = "m";
+  config::property_model p;
+  p.name = "level";
+  p.schema.read_only = true;
+  m.properties.push_back(p);
+  s->models["m"] = m;
+  for (auto id : {"d1", "d2"}) {
+    config::device_config d;
+    d.id = id;
+    d.model = "m";
+    d.address = "127.0.0.1:1";
+    s->devices.push_back(d);
+  }
+  return s;
+}
+
+class gateway_supervisor_test : public ::testing::Test {
+protected:
+  gateway_supervisor_test() : sys{sys_cfg}, self{sys} {
+    auto adapters = std::make_shared<protocols::adapter_registry>();
+    adapters->add(config::device_protocol::modbus_tcp,
+                  [](const config::device_config& dev, const config::device_model&,
+                     const protocols::adapter_options&)
+                    -> caf::expected<std::unique_ptr<protocols::device_adapter>> {
+                    return std::make_unique<constant_adapter>(dev.id == "d1" ? 1 : 2);
+                  });
+    gateway_supervisor_config cfg;
+    cfg.site = site();
+    cfg.devices = cfg.site->devices;
+    cfg.adapters = adapters;
+    cfg.thing_description = [](const config::device_config& d,
+                               const config::device_model&) { return "{\"title\":\"" + d.id + "\"}"; };
+    cfg.restarts.initial_delay = 10ms;
+    cfg.restarts.max_restarts = 3;
+    directory = spawn_directory(sys);
+    listener = sys.spawn([this](thing_listener_actor::pointer) -> thing_listener_actor::behavior_type {
+      return {
+        [this](thing_up_atom, const std::string& id, const std::string&,
+               const virtual_device_actor& h) {
+          std::lock_guard<std::mutex> guard{*mtx};
+          things[id] = h;
+          ++ups[id];
+        },
+        [this](thing_down_atom, const std::string& id) {
+          std::lock_guard<std::mutex> guard{*mtx};
+          things.erase(id);
+        },
+      };
+    });
+    supervisor = sys.spawn(gateway_supervisor, cfg, directory, listener);
+    wait_until([&] { return thing("d1") && thing("d2"); });
+  }
+
+  ~gateway_supervisor_test() override {
+    self->send_exit(supervisor, caf::exit_reason::user_shutdown);
+    self->send_exit(listener, caf::exit_reason::user_shutdown);
+    self->send_exit(directory, caf::exit_reason::user_shutdown);
+  }
+
+  virtual_device_actor thing(const std::string& id) {
+    std::lock_guard<std::mutex> guard{*mtx};
+    auto it = things.find(id);
+    return it == things.end() ? virtual_device_actor{} : it->second;
+  }
+
+  int up_count(const std::string& id) {
+    std::lock_guard<std::mutex> guard{*mtx};
+    return ups[id];
+  }
+
+  caf::expected<std::string> read(const std::string& id) {
+    caf::expected<std::string> out = make_error(ec::internal, "no reply");
+    auto h = thing(id);
+    if (!h)
+      return make_error(ec::not_found, "no thing");
+    self->request(h, 2s, read_atom::value, request_context{}, std::string{"level"})
+      .receive([&](const std::string& v) { out = v; },
+               [&](const caf::error& e) { out = e; });
+    return out;
+  }
+
+  caf::actor lookup(const std::string& type, const std::string& key) {
+    caf::actor out;
+    self->request(directory, 2s, lookup_atom::value, type, key)
+      .receive([&](const caf::actor& h) { out = h; }, [](const caf::error&) {});
+    return out;
+  }
+
+  nlohmann::json inspect_supervisor() {
+    std::string out = "[]";
+    self->request(supervisor, 2s, inspect_atom::value)
+      .receive([&](const std::string& s) { out = s; }, [](const caf::error&) {});
+    return nlohmann::json::parse(out);
+  }
+
+  template <class Pred>
+  static bool wait_until(Pred pred) {
+    for (int i = 0; i < 300; ++i) {
+      if (pred())
+        return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys;
+  caf::scoped_actor self;
+  directory_actor directory;
+  thing_listener_actor listener;
+  gateway_supervisor_actor supervisor;
+  std::shared_ptr<std::mutex> mtx = std::make_shared<std::mutex>();
+  std::map<std::string, virtual_device_actor> things;
+  std::map<std::string, int> ups;
+};
+
+} // namespace
+
+TEST_F(gateway_supervisor_test, serves_each_device_through_its_pair) {
+  EXPECT_EQ(read("d1").value_or("?"), "1.0");
+  EXPECT_EQ(read("d2").value_or("?"), "2.0");
+}
+
+TEST_F(gateway_supervisor_test, a_crashed_real_device_is_restarted_and_others_unaffected) {
+  auto real = lookup("real_device", "d1");
+  ASSERT_TRUE(real);
+  self->send_exit(real, caf::exit_reason::kill);
+  EXPECT_EQ(read("d2").value_or("?"), "2.0");
+  ASSERT_TRUE(wait_until([&] {
+    auto now = lookup("real_device", "d1");
+    return now && now != real;
+  }));
+  ASSERT_TRUE(wait_until([&] { return read("d1").value_or("?") == "1.0"; }));
+  auto state = inspect_supervisor();
+  EXPECT_EQ(state[0]["thing"], "d1");
+  EXPECT_EQ(state[0]["realRestarts"], 1);
+  EXPECT_EQ(state[1]["realRestarts"], 0);
+}
+
+TEST_F(gateway_supervisor_test, a_crashed_virtual_device_is_restarted_and_republished) {
+  auto before = thing("d2");
+  self->send_exit(before, caf::exit_reason::kill);
+  ASSERT_TRUE(wait_until([&] { return up_count("d2") == 2; }));
+  EXPECT_NE(thing("d2"), before);
+  EXPECT_EQ(read("d2").value_or("?"), "2.0");
+  EXPECT_EQ(up_count("d1"), 1);
+}
+
+TEST_F(gateway_supervisor_test, a_crash_loop_is_given_up_after_the_maximum) {
+  for (int i = 0; i < 4; ++i) {
+    caf::actor real;
+    ASSERT_TRUE(wait_until([&] { return (real = lookup("real_device", "d1")) != nullptr; }));
+    self->send_exit(real, caf::exit_reason::kill);
+    wait_until([&] { return lookup("real_device", "d1") != real; });
+  }
+  ASSERT_TRUE(wait_until([&] { return inspect_supervisor()[0]["givenUp"] != ""; }));
+  // The virtual device stays and says the device is gone; d2 is untouched.
+  auto r = read("d1");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(code_of(r.error()), ec::unavailable);
+  EXPECT_EQ(read("d2").value_or("?"), "2.0");
+}
