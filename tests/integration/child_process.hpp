@@ -5,6 +5,7 @@
 // The child's stderr goes to the test's stderr. Linux only.
 
 #include <chrono>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,6 +107,26 @@ public:
   }
 
   bool running() const { return pid_ > 0; }
+
+  /// Sends `sig` (SIGSTOP to make a device silent, SIGCONT to wake it). For
+  /// SIGSTOP, returns once the process is really stopped (state T).
+  bool signal(int sig) {
+    if (pid_ <= 0 || ::kill(pid_, sig) != 0)
+      return false;
+    if (sig != SIGSTOP)
+      return true;
+    for (int i = 0; i < 500; ++i) {
+      std::ifstream stat{"/proc/" + std::to_string(pid_) + "/stat"};
+      std::string line;
+      std::getline(stat, line);
+      auto close_paren = line.rfind(')');
+      if (close_paren != std::string::npos && close_paren + 2 < line.size()
+          && line[close_paren + 2] == 'T')
+        return true;
+      usleep(2000);
+    }
+    return false;
+  }
 
   std::string output;
 

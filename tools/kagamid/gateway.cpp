@@ -140,6 +140,18 @@ int run_gateway(config::site_config site) {
   auto supervisor = sys.spawn(gateway_supervisor, std::move(sup_cfg), directory,
                               caf::actor_cast<thing_listener_actor>(*frontend));
 
+  // The supervisor announces every thing to the frontend while it starts.
+  // Once it answers a request, those announcements sit in the frontend's
+  // mailbox ahead of any HTTP request sent after READY.
+  {
+    caf::scoped_actor self{sys};
+    bool answered = false;
+    self->request(supervisor, std::chrono::seconds(10), inspect_atom::value)
+      .receive([&](const std::string&) { answered = true; },
+               [&](const caf::error& err) { say("supervisor: " + sys.render(err)); });
+    if (!answered)
+      return 1;
+  }
   say("site '" + site.site_name + "': " + std::to_string(things)
       + " things, data in " + site.data_dir);
   std::cout << "READY " << base_url << std::endl;
