@@ -1,0 +1,88 @@
+#include "protocols/http_device/reply_parser.hpp"
+
+#include "actors/core/error.hpp"
+
+namespace kagami::protocols::http_device {
+
+size_t json_nesting_depth(std::string_view text, size_t cap) {
+  size_t depth = 0;
+  size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '[':
+      case '{':
+        if (++depth > deepest) {
+          deepest = depth;
+          if (deepest >= cap)
+            return deepest;
+        }
+        break;
+      case ']':
+      case '}':
+        if (depth > 0)
+          --depth;
+        break;
+      default:
+        break;
+    }
+  }
+  return deepest;
+}
+
+caf::expected<nlohmann::json> parse_reply(std::string_view body) {
+  if (body.size() > reply_limits::body_limit)
+    return make_error(ec::device_bad_reply, "reply body exceeds "
+                                              + std::to_string(reply_limits::body_limit)
+                                              + " bytes");
+  if (json_nesting_depth(body, reply_limits::max_depth + 1) > reply_limits::max_depth)
+    return make_error(ec::device_bad_reply,
+                      "reply JSON nests deeper than "
+                        + std::to_string(reply_limits::max_depth) + " levels");
+  auto doc = nlohmann::json::parse(body.begin(), body.end(), nullptr,
+                                   /*allow_exceptions=*/false);
+  if (doc.is_discarded())
+    return make_error(ec::device_bad_reply, "reply is not valid JSON");
+  return doc;
+}
+
+bool is_valid_pointer(const std::string& pointer) {
+  if (pointer.empty())
+    return true;
+  if (pointer.front() != '/')
+    return false;
+  for (size_t i = 0; i < pointer.size(); ++i)
+    if (pointer[i] == '~'
+        && (i + 1 == pointer.size() || (pointer[i + 1] != '0' && pointer[i + 1] != '1')))
+      return false;
+  return true;
+}
+
+caf::expected<nlohmann::json> select_pointer(const nlohmann::json& doc,
+                                             const std::string& pointer) {
+  if (!is_valid_pointer(pointer))
+    return make_error(ec::config_invalid, "invalid JSON pointer '" + pointer + "'");
+  try {
+    nlohmann::json::json_pointer ptr{pointer};
+    // at() throws for a missing key, a bad or out-of-range array index and a
+    // step into a scalar: all mean the reply lacks the value.
+    return doc.at(ptr);
+  } catch (const nlohmann::json::exception&) {
+    return make_error(ec::device_bad_reply, "reply has no value at '" + pointer + "'");
+  }
+}
+
+} // namespace kagami::protocols::http_device
