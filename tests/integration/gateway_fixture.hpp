@@ -78,7 +78,7 @@ inline http_result http_call(uint16_t port, const std::string& method,
     req += "Content-Type: application/json\r\nContent-Length: "
            + std::to_string(body.size()) + "\r\n";
   req += "Connection: close\r\n\r\n" + body;
-  auto r = exchange(port, req, timeout);
+  auto r = kagami::test::exchange(port, req, timeout);
   if (!r)
     return {};
   return {r->status, r->body};
