@@ -40,7 +40,8 @@ test("node-wot writes a property and reads it back", async () => {
 test("node-wot invokes an action", async () => {
   const plc = await consume("plc-1");
   await plc.invokeAction("resetCounter");
-  assert.equal(await (await plc.readProperty("cycleCount")).value(), 0);
+  // The demo counter keeps counting (one tick every 2 s), so allow one tick.
+  assert.ok(await (await plc.readProperty("cycleCount")).value() <= 1);
 });
 
 test("node-wot reads all properties of the HTTP sensor", async () => {
