@@ -107,7 +107,8 @@ protected:
   }
 
   void TearDown() override {
-    gateway.stop();
+    if (gateway.running())
+      EXPECT_EQ(gateway.stop(), 0) << "kagamid did not stop cleanly on SIGTERM";
     plc.stop();
     sensor.stop();
     std::error_code ignored;

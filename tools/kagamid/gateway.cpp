@@ -154,6 +154,8 @@ int run_gateway(config::site_config site) {
   }
   say("site '" + site.site_name + "': " + std::to_string(things)
       + " things, data in " + site.data_dir);
+  say("serving WoT at " + base_url + "/things (Thing Directory: " + base_url
+      + "/.well-known/wot)");
   std::cout << "READY " << base_url << std::endl;
 
   wait_for_stop_signal();
@@ -161,8 +163,8 @@ int run_gateway(config::site_config site) {
   // Bounded shutdown: CAF 0.17 can hang on detached actors (FACTS.md).
   std::thread watchdog{[] {
     std::this_thread::sleep_for(std::chrono::seconds(5));
-    std::cerr << "kagamid: shutdown took too long, exiting" << std::endl;
-    std::_Exit(0);
+    std::cerr << "kagamid: shutdown took longer than 5 s, exiting" << std::endl;
+    std::_Exit(3);
   }};
   watchdog.detach();
   server.stop();

@@ -4,7 +4,7 @@
 //   kagamid --demo             [--listen HOST:PORT] [--data-dir DIR]
 //
 // Exit codes: 0 after a clean stop, 1 on a runtime failure (port, store),
-// 2 on bad arguments or a bad config.
+// 2 on bad arguments or a bad config, 3 when a stop did not finish in 5 s.
 
 #include <csignal>
 #include <iostream>
