@@ -13,6 +13,7 @@ using read_all_atom = caf::atom_constant<caf::atom("read_all")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
 using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;
 using td_atom = caf::atom_constant<caf::atom("td")>;
 

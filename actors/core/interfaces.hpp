@@ -5,6 +5,7 @@
 // kagami::ec_category (actors/core/error.hpp). Every request has a timeout
 // set by its sender.
 
+#include <cstdint>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -16,21 +17,31 @@
 
 namespace kagami {
 
+/// The latest time (steady clock, nanoseconds since its epoch) at which a
+/// device operation may still start. A request that waited in a busy
+/// device's mailbox past it fails with ec::device_timeout and never reaches
+/// the device: a write whose client already saw 504 must not happen later.
+using device_deadline = int64_t;
+
 /// The device side of a pair. Runs detached: every handler may block on
 /// device I/O for up to the device timeout. Callers have already authorized
-/// and validated the request.
+/// and validated the request. Values read from the device are checked
+/// against the model's schema before they leave (ec::device_bad_reply).
 using real_device_actor = caf::typed_actor<
   /// Reads one property; replies its JSON value.
-  caf::replies_to<read_atom, std::string>::with<std::string>,
-  /// Reads every readable property; replies a JSON object.
-  caf::replies_to<read_all_atom>::with<std::string>,
+  caf::replies_to<read_atom, std::string, device_deadline>::with<std::string>,
+  /// Reads every property; replies a JSON object.
+  caf::replies_to<read_all_atom, device_deadline>::with<std::string>,
   /// Writes one property (JSON value); replies "null".
-  caf::replies_to<write_atom, std::string, std::string>::with<std::string>,
-  /// Invokes an action with a JSON input; replies the JSON output.
-  caf::replies_to<invoke_atom, std::string, std::string>::with<std::string>,
+  caf::replies_to<write_atom, std::string, std::string, device_deadline>::with<std::string>,
+  /// Invokes an action with a JSON input; replies "null" (device replies
+  /// never reach apps: actions declare no output yet).
+  caf::replies_to<invoke_atom, std::string, std::string, device_deadline>::with<std::string>,
   /// Sends (event_atom, event name, JSON data) to `sink` whenever a model
   /// event fires, until `sink` terminates.
   caf::reacts_to<subscribe_atom, caf::actor>,
+  /// Stops sending events to `sink`; polling stops with the last sink.
+  caf::reacts_to<unsubscribe_atom, caf::actor>,
   /// Internal: the poll tick for event detection.
   caf::reacts_to<poll_atom>,
   caf::replies_to<inspect_atom>::with<std::string>>;
@@ -46,6 +57,9 @@ using virtual_device_actor = caf::typed_actor<
   /// (event_atom, thing id, event name, JSON data). Replies false for an
   /// unknown event.
   caf::replies_to<subscribe_atom, request_context, std::string, caf::actor>::with<bool>,
+  /// Removes `sink` from event `name`; the last sink unsubscribes from the
+  /// real device.
+  caf::reacts_to<unsubscribe_atom, std::string, caf::actor>,
   /// The Thing Description (JSON text).
   caf::replies_to<td_atom>::with<std::string>,
   /// From the real device: (event_atom, event name, JSON data).

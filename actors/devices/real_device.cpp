@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/error.hpp"
+#include "actors/security/schema_validator.hpp"
 
 namespace kagami {
 
@@ -30,6 +31,44 @@ T track(self_ptr self, T result) {
   return result;
 }
 
+bool expired(device_deadline deadline) {
+  return std::chrono::steady_clock::now().time_since_epoch().count() > deadline;
+}
+
+caf::error expired_error() {
+  return make_error(ec::device_timeout,
+                    "the request expired while the device was busy");
+}
+
+/// Adapter errors about a value (out of the register's range, a read-only
+/// table) name protocol details; apps get the fact, not the details.
+caf::error app_safe(caf::error err) {
+  switch (code_of(err)) {
+    case ec::invalid_value:
+      return make_error(ec::invalid_value, "the device cannot hold this value");
+    case ec::not_writable:
+      return make_error(ec::not_writable, "the device does not accept writes here");
+    default:
+      return err;
+  }
+}
+
+/// Reads `prop` and checks the value against the model: a device that
+/// answers with something else (a compromised device, a wrong pointer) gets
+/// ec::device_bad_reply, and its bytes never reach an app.
+caf::expected<nlohmann::json> checked_read(self_ptr self,
+                                           const config::property_model& prop) {
+  auto value = track(self, self->state.adapter->read(prop));
+  if (!value)
+    return value;
+  if (auto err = security::validate_value(prop.schema, *value))
+    return track(self, caf::expected<nlohmann::json>{make_error(
+                         ec::device_bad_reply, "device value of '" + prop.name
+                                                 + "' breaks the model: "
+                                                 + detail_of(err))});
+  return value;
+}
+
 void poll_events(self_ptr self) {
   auto& st = self->state;
   st.sinks.erase(std::remove_if(st.sinks.begin(), st.sinks.end(),
@@ -45,7 +84,7 @@ void poll_events(self_ptr self) {
     auto prop = st.model.find_property(det.model().property);
     if (!prop)
       continue;
-    auto value = track(self, st.adapter->read(*prop));
+    auto value = checked_read(self, *prop);
     if (!value || !value->is_number())
       continue;
     if (det.sample(value->get<double>())) {
@@ -71,42 +110,50 @@ real_device(self_ptr self, config::device_config device,
   for (auto& ev : st.model.events)
     st.detectors.emplace_back(ev);
   return {
-    [self](read_atom, const std::string& name) -> caf::result<std::string> {
+    [self](read_atom, const std::string& name,
+           device_deadline deadline) -> caf::result<std::string> {
       auto& st = self->state;
       auto prop = st.model.find_property(name);
       if (!prop)
         return make_error(ec::not_found, "no property named '" + name + "'");
-      auto value = track(self, st.adapter->read(*prop));
+      if (expired(deadline))
+        return expired_error();
+      auto value = checked_read(self, *prop);
       if (!value)
         return value.error();
       return value->dump();
     },
-    [self](read_all_atom) -> caf::result<std::string> {
+    [self](read_all_atom, device_deadline deadline) -> caf::result<std::string> {
       auto& st = self->state;
       nlohmann::json out = nlohmann::json::object();
       for (auto& prop : st.model.properties) {
-        auto value = track(self, st.adapter->read(prop));
+        if (expired(deadline))
+          return expired_error();
+        auto value = checked_read(self, prop);
         if (!value)
           return value.error();
         out[prop.name] = std::move(*value);
       }
       return out.dump();
     },
-    [self](write_atom, const std::string& name,
-           const std::string& json) -> caf::result<std::string> {
+    [self](write_atom, const std::string& name, const std::string& json,
+           device_deadline deadline) -> caf::result<std::string> {
       auto& st = self->state;
       auto prop = st.model.find_property(name);
       if (!prop)
         return make_error(ec::not_found, "no property named '" + name + "'");
+      // The virtual device validated the value; a parse failure here is a bug.
       auto value = nlohmann::json::parse(json, nullptr, false);
       if (value.is_discarded())
-        return make_error(ec::invalid_value, "value is not valid JSON");
+        return make_error(ec::internal, "write value is not JSON");
+      if (expired(deadline))
+        return expired_error();
       if (auto err = track(self, st.adapter->write(*prop, value)))
-        return err;
+        return app_safe(std::move(err));
       return std::string{"null"};
     },
-    [self](invoke_atom, const std::string& name,
-           const std::string& json) -> caf::result<std::string> {
+    [self](invoke_atom, const std::string& name, const std::string& json,
+           device_deadline deadline) -> caf::result<std::string> {
       auto& st = self->state;
       auto action = st.model.find_action(name);
       if (!action)
@@ -115,22 +162,30 @@ real_device(self_ptr self, config::device_config device,
       if (!json.empty()) {
         input = nlohmann::json::parse(json, nullptr, false);
         if (input.is_discarded())
-          return make_error(ec::invalid_value, "input is not valid JSON");
+          return make_error(ec::internal, "action input is not JSON");
       }
+      if (expired(deadline))
+        return expired_error();
       auto out = track(self, st.adapter->invoke(*action, input));
       if (!out)
-        return out.error();
-      return out->dump();
+        return app_safe(out.error());
+      // The device's own reply stays here: it may name the device.
+      return std::string{"null"};
     },
     [self](subscribe_atom, const caf::actor& sink) {
       auto& st = self->state;
       if (!sink)
         return;
-      st.sinks.push_back(sink);
+      if (std::find(st.sinks.begin(), st.sinks.end(), sink) == st.sinks.end())
+        st.sinks.push_back(sink);
       if (!st.polling && !st.detectors.empty()) {
         st.polling = true;
         self->send(self, poll_atom::value);
       }
+    },
+    [self](unsubscribe_atom, const caf::actor& sink) {
+      auto& sinks = self->state.sinks;
+      sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
     },
     [self](poll_atom) { poll_events(self); },
     [self](inspect_atom) -> std::string {

@@ -22,6 +22,12 @@ caf::error real_missing() {
   return make_error(ec::unavailable, "the device is not connected to the gateway");
 }
 
+device_deadline deadline_of(self_ptr self) {
+  auto at = std::chrono::steady_clock::now() + self->state.budget;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch())
+    .count();
+}
+
 void subscribe_real(self_ptr self) {
   auto& st = self->state;
   if (st.subscribed_to_real || !st.real)
@@ -35,8 +41,9 @@ void subscribe_real(self_ptr self) {
 virtual_device_actor::behavior_type
 virtual_device(self_ptr self, config::device_config device,
                config::device_model model, std::string td,
-               real_device_actor real) {
+               real_device_actor real, std::chrono::milliseconds budget) {
   auto& st = self->state;
+  st.budget = budget;
   st.device = std::move(device);
   st.model = std::move(model);
   st.td = std::move(td);
@@ -50,14 +57,14 @@ virtual_device(self_ptr self, config::device_config device,
         return reject(self, p.error());
       if (!st.real)
         return real_missing();
-      return self->delegate(st.real, read_atom::value, name);
+      return self->delegate(st.real, read_atom::value, name, deadline_of(self));
     },
     [self](read_all_atom, const request_context&) -> caf::result<std::string> {
       auto& st = self->state;
       ++st.requests;
       if (!st.real)
         return real_missing();
-      return self->delegate(st.real, read_all_atom::value);
+      return self->delegate(st.real, read_all_atom::value, deadline_of(self));
     },
     [self](write_atom, const request_context&, const std::string& name,
            const std::string& body) -> caf::result<std::string> {
@@ -68,7 +75,8 @@ virtual_device(self_ptr self, config::device_config device,
         return reject(self, value.error());
       if (!st.real)
         return real_missing();
-      return self->delegate(st.real, write_atom::value, name, value->dump());
+      return self->delegate(st.real, write_atom::value, name, value->dump(),
+                            deadline_of(self));
     },
     [self](invoke_atom, const request_context&, const std::string& name,
            const std::string& body) -> caf::result<std::string> {
@@ -80,7 +88,8 @@ virtual_device(self_ptr self, config::device_config device,
       if (!st.real)
         return real_missing();
       auto text = input->is_null() ? std::string{} : input->dump();
-      return self->delegate(st.real, invoke_atom::value, name, text);
+      return self->delegate(st.real, invoke_atom::value, name, text,
+                            deadline_of(self));
     },
     [self](subscribe_atom, const request_context&, const std::string& name,
            const caf::actor& sink) -> bool {
@@ -97,6 +106,19 @@ virtual_device(self_ptr self, config::device_config device,
         list.push_back(sink);
       subscribe_real(self);
       return true;
+    },
+    [self](unsubscribe_atom, const std::string& name, const caf::actor& sink) {
+      auto& st = self->state;
+      if (auto it = st.sinks.find(name); it != st.sinks.end()) {
+        auto& list = it->second;
+        list.erase(std::remove(list.begin(), list.end(), sink), list.end());
+        if (list.empty())
+          st.sinks.erase(it);
+      }
+      if (st.sinks.empty() && st.subscribed_to_real && st.real) {
+        self->send(st.real, unsubscribe_atom::value, caf::actor_cast<caf::actor>(self));
+        st.subscribed_to_real = false;
+      }
     },
     [self](td_atom) { return self->state.td; },
     [self](event_atom, const std::string& name, const std::string& data) {

@@ -5,6 +5,7 @@
 // and forwards it to its real_device. Fans model events out to subscribers.
 // A scheduled (non-blocking) actor: it never does I/O.
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct virtual_device_state {
   config::device_model model;
   std::string td;
   real_device_actor real;
+  /// Time a request may take from here until the device starts on it.
+  std::chrono::milliseconds budget{3000};
   /// Subscribers by event name.
   std::map<std::string, std::vector<caf::actor>> sinks;
   bool subscribed_to_real = false;
@@ -36,6 +39,7 @@ struct virtual_device_state {
 virtual_device_actor::behavior_type
 virtual_device(virtual_device_actor::stateful_pointer<virtual_device_state> self,
                config::device_config device, config::device_model model,
-               std::string td, real_device_actor real);
+               std::string td, real_device_actor real,
+               std::chrono::milliseconds budget);
 
 } // namespace kagami

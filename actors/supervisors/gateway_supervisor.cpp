@@ -42,8 +42,14 @@ bool spawn_real(self_ptr self, device_pair& pair) {
 }
 
 void spawn_virtual(self_ptr self, device_pair& pair) {
+  // A device operation must be able to finish before the client's request
+  // times out, or a write the client saw fail could still happen: it may
+  // start at most requestMs - deviceMs after the virtual device got it.
+  auto& t = self->state.cfg.site->timeouts;
+  auto budget = std::chrono::milliseconds(
+    std::max<int64_t>(int64_t{t.request_ms} - int64_t{t.device_ms}, 50));
   pair.virt = self->spawn(virtual_device, pair.device, *pair.model, pair.td,
-                          pair.real);
+                          pair.real, budget);
   self->monitor(pair.virt);
   self->send(self->state.directory, register_atom::value,
              std::string{"virtual_device"}, pair.device.id,

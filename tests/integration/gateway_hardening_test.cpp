@@ -37,18 +37,25 @@ TEST_F(gateway_fixture, oversize_head_and_body_get_431_and_413) {
 }
 
 TEST_F(gateway_fixture, garbage_and_half_open_connections_leave_it_serving) {
+  // A TLS ClientHello on the plain port, then a line end: 400 and close.
   auto garbage = raw_connection::connect(port);
-  garbage.send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));
+  garbage.send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15));
   auto r = garbage.read_response();
-  EXPECT_TRUE(!r || r->status == 400u);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400u);
   EXPECT_TRUE(garbage.peer_closed());
+  // Writes whose body is cut short by a half-close: the server closes them
+  // and nothing reaches the device.
   std::vector<raw_connection> half_open;
   for (int i = 0; i < 20; ++i) {
     auto c = raw_connection::connect(port);
-    c.send("PUT /things/plc-1/properties/setpoint HTTP/1.1\r\nContent-Length: 10\r\n\r\n4");
-    c.shutdown_write();
+    ASSERT_TRUE(c.send("PUT /things/plc-1/properties/setpoint HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n4"));
+    ASSERT_TRUE(c.shutdown_write());
     half_open.push_back(std::move(c));
   }
+  for (auto& c : half_open)
+    EXPECT_TRUE(c.peer_closed());
   EXPECT_EQ(get("/things/plc-1/properties/mode").status, 200u);
   modbus_probe probe{plc_port};
   EXPECT_EQ(probe.holding(5), 555) << "a truncated body reached the device";

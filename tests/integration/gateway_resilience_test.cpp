@@ -109,5 +109,12 @@ TEST(gateway_config, a_bad_config_stops_kagamid_naming_file_field_and_reason) {
   r = run(kagamid_bin + " --config " + (dir / "missing.json").string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("missing.json"), std::string::npos) << r.output;
+
+  for (auto listen : {"foo", "127.0.0.1:70000", "127.0.0.1:"}) {
+    r = run(kagamid_bin + " --demo --listen " + listen + " --data-dir "
+            + (dir / "data").string());
+    EXPECT_EQ(r.exit_code, 2) << listen << ": " << r.output;
+    EXPECT_NE(r.output.find("--listen"), std::string::npos) << r.output;
+  }
   std::filesystem::remove_all(dir);
 }

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "actors/core/error.hpp"
+#include "config/network_address.hpp"
 #include "config/site_config.hpp"
 #include "tools/devsim/demo_simulators.hpp"
 #include "tools/kagamid/gateway.hpp"
@@ -59,8 +60,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto site = std::get<kagami::config::site_config>(std::move(loaded));
-  if (!listen.empty())
+  if (!listen.empty()) {
+    auto parsed = kagami::config::parse_host_port(listen);
+    if (!parsed) {
+      std::cerr << "kagamid: --listen " << listen << ": "
+                << kagami::detail_of(parsed.error()) << "\n";
+      return 2;
+    }
     site.listen = listen;
+  }
   if (!data_dir.empty())
     site.data_dir = data_dir;
 

@@ -36,6 +36,15 @@ private:
   double value_;
 };
 
+/// A device whose adapter throws: the realistic way a handler crashes.
+class throwing_adapter : public constant_adapter {
+public:
+  throwing_adapter() : constant_adapter(0) {}
+  caf::expected<nlohmann::json> read(const config::property_model&) override {
+    throw std::runtime_error("adapter bug");
+  }
+};
+
 std::shared_ptr<config::site_config> site() {
   auto s = std::make_shared<config::site_config>();
   config::device_model m;
@@ -45,7 +54,7 @@ std::shared_ptr<config::site_config> site() {
   p.schema.read_only = true;
   m.properties.push_back(p);
   s->models["m"] = m;
-  for (auto id : {"d1", "d2"}) {
+  for (auto id : {"d1", "d2", "d3"}) {
     config::device_config d;
     d.id = id;
     d.model = "m";
@@ -63,6 +72,8 @@ protected:
                   [](const config::device_config& dev, const config::device_model&,
                      const protocols::adapter_options&)
                     -> caf::expected<std::unique_ptr<protocols::device_adapter>> {
+                    if (dev.id == "d3")
+                      return std::make_unique<throwing_adapter>();
                     return std::make_unique<constant_adapter>(dev.id == "d1" ? 1 : 2);
                   });
     gateway_supervisor_config cfg;
@@ -89,7 +100,7 @@ protected:
       };
     });
     supervisor = sys.spawn(gateway_supervisor, cfg, directory, listener);
-    wait_until([&] { return thing("d1") && thing("d2"); });
+    wait_until([&] { return thing("d1") && thing("d2") && thing("d3"); });
   }
 
   ~gateway_supervisor_test() override {
@@ -150,15 +161,17 @@ protected:
     return false;
   }
 
+  // Declared before the actor system: the listener actor writes into them,
+  // and the system's destructor waits for every actor before they go.
+  std::shared_ptr<std::mutex> mtx = std::make_shared<std::mutex>();
+  std::map<std::string, virtual_device_actor> things;
+  std::map<std::string, int> ups;
   caf::actor_system_config sys_cfg;
   caf::actor_system sys;
   caf::scoped_actor self;
   directory_actor directory;
   thing_listener_actor listener;
   gateway_supervisor_actor supervisor;
-  std::shared_ptr<std::mutex> mtx = std::make_shared<std::mutex>();
-  std::map<std::string, virtual_device_actor> things;
-  std::map<std::string, int> ups;
 };
 
 } // namespace
@@ -205,5 +218,19 @@ TEST_F(gateway_supervisor_test, a_crash_loop_is_given_up_after_the_maximum) {
   auto r = read("d1");
   ASSERT_FALSE(r);
   EXPECT_EQ(code_of(r.error()), ec::unavailable);
+  EXPECT_EQ(value_of("d2"), "2.0");
+}
+
+TEST_F(gateway_supervisor_test, an_exception_in_a_device_handler_is_a_crash_that_gets_restarted) {
+  auto before = lookup("real_device", "d3");
+  ASSERT_TRUE(before);
+  auto r = read("d3");
+  EXPECT_FALSE(r) << "a throwing adapter produced a value";
+  ASSERT_TRUE(wait_until([&] {
+    auto now = lookup("real_device", "d3");
+    return now && now != before;
+  }));
+  EXPECT_EQ(inspect_supervisor()[2]["realRestarts"], 1);
+  EXPECT_EQ(value_of("d1"), "1.0");
   EXPECT_EQ(value_of("d2"), "2.0");
 }
