@@ -220,6 +220,19 @@ void read_modbus_target(const object_reader& r, modbus_binding& b) {
                         + " registers and runs past the last address 65535");
 }
 
+/// A numeric schema without minimum or maximum gets the limits of its
+/// register, so the schema check (and the TD) states what the device can
+/// hold and no out-of-range value ever reaches the register codec.
+void bound_by_register(data_schema& s, const modbus_binding& b) {
+  if (!is_numeric(s.type) || b.datatype == modbus_datatype::float32)
+    return;
+  auto r = engineering_range(b);
+  if (!s.minimum)
+    s.minimum = r.lo;
+  if (!s.maximum)
+    s.maximum = r.hi;
+}
+
 /// Checks that the schema of a property fits its Modbus binding.
 void check_modbus_property(const object_reader& prop,
                            const object_reader& bind, const data_schema& s,
@@ -390,6 +403,8 @@ property_model read_property(error_sink& sink, device_protocol proto,
     read_modbus_target(br, mb);
     if (sink.ok())
       check_modbus_property(r, br, p.schema, mb);
+    if (sink.ok())
+      bound_by_register(p.schema, mb);
   } else {
     read_http_property(object_reader{sink, *b, r.path("http")}, p);
   }
