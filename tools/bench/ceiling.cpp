@@ -1,6 +1,6 @@
 // kagami-bench-ceiling: the same hardened HTTP server kagamid uses, with a
 // trivial handler that answers every request at once. The throughput ceiling
-// for the benchmarks. Prints "READY http 127.0.0.1:PORT"; stops on SIGTERM.
+// for the benchmarks. Prints "READY http://127.0.0.1:PORT"; stops on SIGTERM.
 
 #include <csignal>
 #include <cstdio>
@@ -28,7 +28,7 @@ int main() {
     std::cerr << "kagami-bench-ceiling: " << *err << "\n";
     return 1;
   }
-  std::cout << "READY http 127.0.0.1:" << std::get<uint16_t>(port) << std::endl;
+  std::cout << "READY http://127.0.0.1:" << std::get<uint16_t>(port) << std::endl;
   int sig;
   sigwait(&set, &sig);
   srv.stop();
