@@ -40,16 +40,6 @@ std::string encode_segment(std::string_view x) {
   return result;
 }
 
-const char* type_name(config::value_type t) {
-  switch (t) {
-    case config::value_type::boolean: return "boolean";
-    case config::value_type::integer: return "integer";
-    case config::value_type::number: return "number";
-    case config::value_type::string: return "string";
-  }
-  return "string";
-}
-
 /// A limit as a JSON number: an integer for integer schemas when exact.
 json limit_json(config::value_type t, double x) {
   if (t == config::value_type::integer && std::trunc(x) == x
@@ -63,7 +53,7 @@ json limit_json(config::value_type t, double x) {
 /// "defaults" check) pass; readOnly is `s.read_only` only where `property`.
 json data_schema_json(const config::data_schema& s, bool property) {
   json j = json::object();
-  j["type"] = type_name(s.type);
+  j["type"] = config::to_string(s.type);
   // A non-finite limit has no JSON form; the config validator rejects it.
   if (s.minimum && std::isfinite(*s.minimum))
     j["minimum"] = limit_json(s.type, *s.minimum);

@@ -32,16 +32,6 @@ const char* json_type_name(const json& v) {
   return "unknown";
 }
 
-const char* schema_type_name(config::value_type t) {
-  switch (t) {
-    case config::value_type::boolean: return "boolean";
-    case config::value_type::integer: return "integer";
-    case config::value_type::number: return "number";
-    case config::value_type::string: return "string";
-  }
-  return "unknown";
-}
-
 /// `v` as JSON text for a message, cut to max_quote characters.
 std::string quote(const json& v) {
   auto text = v.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -98,7 +88,7 @@ caf::error check_type(const config::data_schema& s, const json& v) {
     else
       got = "number " + quote(v);
   }
-  return invalid(std::string{"expected "} + schema_type_name(s.type) + ", got "
+  return invalid(std::string{"expected "} + config::to_string(s.type) + ", got "
                  + got);
 }
 

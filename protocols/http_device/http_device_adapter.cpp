@@ -63,10 +63,15 @@ public:
   caf::expected<reply> request(http::verb method, const std::string& target,
                                const std::optional<std::string>& body) {
     auto deadline = clock::now() + timeout_;
+    // A reused connection the device had already closed is worth one more
+    // try, but only for idempotent methods: a POST the device may have
+    // received before the close must not run twice.
+    bool idempotent = method == http::verb::get || method == http::verb::put
+                      || method == http::verb::head || method == http::verb::delete_;
     for (int attempt = 0;; ++attempt) {
       bool reused = stream_.has_value();
       auto result = exchange(method, target, body, deadline);
-      if (result || attempt > 0 || !reused || !is_stale(last_error_))
+      if (result || attempt > 0 || !reused || !idempotent || !is_stale(last_error_))
         return result;
     }
   }
