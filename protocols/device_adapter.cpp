@@ -6,6 +6,19 @@
 
 namespace kagami::protocols {
 
+caf::expected<std::vector<nlohmann::json>>
+device_adapter::read_many(const std::vector<const config::property_model*>& ps) {
+  std::vector<nlohmann::json> out;
+  out.reserve(ps.size());
+  for (auto* p : ps) {
+    auto value = read(*p);
+    if (!value)
+      return value.error();
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
+
 void adapter_registry::add(config::device_protocol protocol, adapter_factory factory) {
   factories_[protocol] = std::move(factory);
 }

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
@@ -36,6 +37,13 @@ public:
   virtual ~device_adapter() = default;
 
   virtual caf::expected<nlohmann::json> read(const config::property_model& p) = 0;
+
+  /// Reads every property of `ps`, in order, as one snapshot where the
+  /// protocol allows it (an HTTP device's document is fetched once per
+  /// path). Fails as a whole on the first error. The default calls read()
+  /// for each.
+  virtual caf::expected<std::vector<nlohmann::json>>
+  read_many(const std::vector<const config::property_model*>& ps);
 
   virtual caf::error write(const config::property_model& p,
                            const nlohmann::json& value) = 0;

@@ -31,6 +31,13 @@ T track(self_ptr self, T result) {
   return result;
 }
 
+/// Books a failure found after the device answered (a value off the model).
+caf::error note_failure(self_ptr self, caf::error err) {
+  ++self->state.failures;
+  self->state.last_error = detail_of(err);
+  return err;
+}
+
 bool expired(device_deadline deadline) {
   return std::chrono::steady_clock::now().time_since_epoch().count() > deadline;
 }
@@ -53,19 +60,25 @@ caf::error app_safe(caf::error err) {
   }
 }
 
-/// Reads `prop` and checks the value against the model: a device that
+/// Checks a value read from the device against the model: a device that
 /// answers with something else (a compromised device, a wrong pointer) gets
 /// ec::device_bad_reply, and its bytes never reach an app.
+caf::error checked_value(const config::property_model& prop,
+                         const nlohmann::json& value) {
+  if (auto err = security::validate_value(prop.schema, value))
+    return make_error(ec::device_bad_reply, "device value of '" + prop.name
+                                              + "' breaks the model: "
+                                              + detail_of(err));
+  return {};
+}
+
 caf::expected<nlohmann::json> checked_read(self_ptr self,
                                            const config::property_model& prop) {
   auto value = track(self, self->state.adapter->read(prop));
   if (!value)
     return value;
-  if (auto err = security::validate_value(prop.schema, *value))
-    return track(self, caf::expected<nlohmann::json>{make_error(
-                         ec::device_bad_reply, "device value of '" + prop.name
-                                                 + "' breaks the model: "
-                                                 + detail_of(err))});
+  if (auto err = checked_value(prop, *value))
+    return note_failure(self, std::move(err));
   return value;
 }
 
@@ -125,14 +138,19 @@ real_device(self_ptr self, config::device_config device,
     },
     [self](read_all_atom, device_deadline deadline) -> caf::result<std::string> {
       auto& st = self->state;
+      if (expired(deadline))
+        return expired_error();
+      std::vector<const config::property_model*> props;
+      for (auto& prop : st.model.properties)
+        props.push_back(&prop);
+      auto values = track(self, st.adapter->read_many(props));
+      if (!values)
+        return values.error();
       nlohmann::json out = nlohmann::json::object();
-      for (auto& prop : st.model.properties) {
-        if (expired(deadline))
-          return expired_error();
-        auto value = checked_read(self, prop);
-        if (!value)
-          return value.error();
-        out[prop.name] = std::move(*value);
+      for (size_t i = 0; i < props.size(); ++i) {
+        if (auto err = checked_value(*props[i], (*values)[i]))
+          return note_failure(self, std::move(err));
+        out[props[i]->name] = std::move((*values)[i]);
       }
       return out.dump();
     },

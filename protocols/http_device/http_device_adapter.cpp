@@ -3,6 +3,7 @@
 #include <utility> // before Boost.Asio (Boost 1.74 with C++20)
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -242,15 +243,36 @@ public:
     const auto* b = std::get_if<config::http_binding>(&p.binding);
     if (b == nullptr)
       return no_binding("property", p.name);
-    auto res = client_.request(http::verb::get, b->path, std::nullopt);
-    if (!res)
-      return std::move(res.error());
-    if (!is_success(res->status))
-      return status_error(res->status);
-    auto doc = parse_reply(res->body);
+    auto doc = fetch(b->path);
     if (!doc)
       return std::move(doc.error());
     return select_pointer(*doc, b->pointer);
+  }
+
+  /// One GET per distinct path, so properties of one document are read from
+  /// the same snapshot.
+  caf::expected<std::vector<nlohmann::json>>
+  read_many(const std::vector<const config::property_model*>& ps) override {
+    std::map<std::string, nlohmann::json> docs;
+    std::vector<nlohmann::json> out;
+    out.reserve(ps.size());
+    for (auto* p : ps) {
+      const auto* b = std::get_if<config::http_binding>(&p->binding);
+      if (b == nullptr)
+        return no_binding("property", p->name);
+      auto it = docs.find(b->path);
+      if (it == docs.end()) {
+        auto doc = fetch(b->path);
+        if (!doc)
+          return std::move(doc.error());
+        it = docs.emplace(b->path, std::move(*doc)).first;
+      }
+      auto value = select_pointer(it->second, b->pointer);
+      if (!value)
+        return std::move(value.error());
+      out.push_back(std::move(*value));
+    }
+    return out;
   }
 
   caf::error write(const config::property_model& p,
@@ -289,6 +311,16 @@ public:
   }
 
 private:
+  /// GETs `path` and parses the reply as JSON.
+  caf::expected<nlohmann::json> fetch(const std::string& path) {
+    auto res = client_.request(http::verb::get, path, std::nullopt);
+    if (!res)
+      return std::move(res.error());
+    if (!is_success(res->status))
+      return status_error(res->status);
+    return parse_reply(res->body);
+  }
+
   static caf::error no_binding(const char* kind, const std::string& name) {
     return make_error(ec::config_invalid, std::string{kind} + " '" + name
                                             + "' has no HTTP binding");

@@ -122,6 +122,17 @@ TEST_F(http_device_adapter_test, reuses_the_connection) {
   EXPECT_EQ(sim->accepted(), 1u);
 }
 
+TEST_F(http_device_adapter_test, read_many_fetches_each_document_once) {
+  auto before = sim->state().requests();
+  auto values = adapter->read_many({&sensor.humidity, &sensor.temperature,
+                                    &sensor.interval, &sensor.nested});
+  ASSERT_TRUE(values);
+  EXPECT_EQ(*values, (std::vector<json>{json(45.5), json(21.25), json(10), json(2)}));
+  EXPECT_EQ(sim->state().requests() - before, 2u); // /state and /config
+  auto bad = adapter->read_many({&sensor.humidity, &sensor.missing});
+  EXPECT_EQ(code(bad), ec::device_bad_reply);
+}
+
 TEST_F(http_device_adapter_test, writes_with_put) {
   ASSERT_FALSE(adapter->write(sensor.interval, json(60)));
   EXPECT_EQ(sim->state().get("/config", "/reportIntervalS"), json(60));
