@@ -227,9 +227,10 @@ void bound_by_register(data_schema& s, const modbus_binding& b) {
   if (!is_numeric(s.type) || b.datatype == modbus_datatype::float32)
     return;
   auto r = engineering_range(b);
-  if (!s.minimum)
+  // A huge scale overflows the range to infinity, which JSON cannot carry.
+  if (!s.minimum && std::isfinite(r.lo))
     s.minimum = r.lo;
-  if (!s.maximum)
+  if (!s.maximum && std::isfinite(r.hi))
     s.maximum = r.hi;
 }
 

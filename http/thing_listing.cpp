@@ -1,5 +1,6 @@
 #include "http/thing_listing.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "actors/core/error.hpp"
@@ -56,7 +57,8 @@ listing_page make_listing_page(const std::vector<const std::string*>& tds,
                                const std::string& base_url) {
   listing_page page;
   auto first = std::min(q.offset, tds.size());
-  auto last = std::min(first + q.limit, tds.size());
+  // Not min(first + q.limit, ...): that wraps for a limit near SIZE_MAX.
+  auto last = first + std::min(q.limit, tds.size() - first);
   std::string members = "[";
   for (auto i = first; i < last; ++i) {
     if (i > first)

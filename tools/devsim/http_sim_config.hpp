@@ -20,6 +20,9 @@ namespace kagami::devsim {
 
 struct http_sim_limits {
   static constexpr size_t max_paths = 1024;
+  /// Nested objects and arrays in the config; copying a document recurses
+  /// once per level.
+  static constexpr int max_depth = 64;
   static constexpr uint32_t min_every_ms = 10;
   /// Request limits of the simulator's own server.
   static constexpr uint32_t header_limit = 8 * 1024;
