@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -141,6 +142,32 @@ device_registry::load(std::string_view id) {
   if (!dev)
     return std::move(dev.error());
   return std::optional<config::device_config>{std::move(*dev)};
+}
+
+caf::expected<std::vector<std::string>>
+device_registry::replace_all(const std::vector<config::device_config>& devices) {
+  std::set<std::string> keep;
+  write_batch batch;
+  for (auto& dev : devices) {
+    if (dev.id.empty())
+      return make_error(ec::invalid_value, "a device record needs an id");
+    keep.insert(dev.id);
+    batch.put(cf::devices, dev.id, encode_device_record(dev));
+  }
+  std::vector<std::string> removed;
+  auto err = store_.for_each_prefix(cf::devices, "",
+                                    [&](std::string_view key, std::string_view) {
+                                      if (!keep.count(std::string{key}))
+                                        removed.emplace_back(key);
+                                      return true;
+                                    });
+  if (err)
+    return err;
+  for (auto& id : removed)
+    batch.erase(cf::devices, id);
+  if (auto err = store_.write(batch, write_options{.sync = true}))
+    return err;
+  return removed;
 }
 
 caf::expected<std::vector<config::device_config>> device_registry::load_all() {

@@ -51,6 +51,12 @@ public:
   /// Removes the record of `id`; removing a missing record succeeds.
   caf::error remove(std::string_view id);
 
+  /// Makes the registry hold exactly `devices`, in one synced batch: saves
+  /// each and removes every other record (corrupt ones too). Returns the ids
+  /// removed, sorted. Used when the site config is the source of truth.
+  caf::expected<std::vector<std::string>>
+  replace_all(const std::vector<config::device_config>& devices);
+
   /// Returns the record of `id`, or std::nullopt when there is none.
   caf::expected<std::optional<config::device_config>> load(std::string_view id);
 

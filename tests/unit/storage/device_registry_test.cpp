@@ -87,6 +87,27 @@ TYPED_TEST(device_registry_test, save_replaces_and_remove_deletes) {
   EXPECT_FALSE(one->has_value());
 }
 
+TYPED_TEST(device_registry_test, replace_all_keeps_exactly_the_given_devices) {
+  auto reg = this->registry();
+  for (auto id : {"a", "b", "c"})
+    ASSERT_FALSE(reg.save(make_device(id)));
+  this->put_raw("zz-corrupt", "{not json");
+  auto b = make_device("b");
+  b.address = "10.99.1.20:502";
+  auto d = make_device("d");
+  auto removed = reg.replace_all({b, d});
+  ASSERT_TRUE(removed) << detail_of(removed.error());
+  EXPECT_EQ(*removed, (std::vector<std::string>{"a", "c", "zz-corrupt"}));
+  auto all = reg.load_all();
+  ASSERT_TRUE(all) << detail_of(all.error());
+  EXPECT_EQ(*all, (std::vector{b, d}));
+  auto bad = reg.replace_all({make_device("")});
+  EXPECT_FALSE(bad);
+  all = reg.load_all();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 2u) << "a rejected replace changed the registry";
+}
+
 TYPED_TEST(device_registry_test, empty_id_is_rejected) {
   auto reg = this->registry();
   EXPECT_EQ(code_of(reg.save(make_device(""))), ec::invalid_value);
