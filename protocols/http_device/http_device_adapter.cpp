@@ -16,6 +16,7 @@
 
 #include "actors/core/error.hpp"
 #include "config/network_address.hpp"
+#include "config/json_reader.hpp"
 #include "protocols/http_device/reply_parser.hpp"
 
 namespace kagami::protocols::http_device {
@@ -362,7 +363,7 @@ make_http_device_adapter(const config::device_config& dev,
     if (!b->write_path.empty())
       if (auto err = check_path(what, b->write_path))
         return err;
-    if (!is_valid_pointer(b->pointer))
+    if (!config::is_json_pointer(b->pointer))
       return make_error(ec::config_invalid,
                         what + ": invalid JSON pointer '" + b->pointer + "'");
   }

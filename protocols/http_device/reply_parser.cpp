@@ -1,6 +1,7 @@
 #include "protocols/http_device/reply_parser.hpp"
 
 #include "actors/core/error.hpp"
+#include "config/json_reader.hpp"
 
 namespace kagami::protocols::http_device {
 
@@ -59,21 +60,9 @@ caf::expected<nlohmann::json> parse_reply(std::string_view body) {
   return doc;
 }
 
-bool is_valid_pointer(const std::string& pointer) {
-  if (pointer.empty())
-    return true;
-  if (pointer.front() != '/')
-    return false;
-  for (size_t i = 0; i < pointer.size(); ++i)
-    if (pointer[i] == '~'
-        && (i + 1 == pointer.size() || (pointer[i + 1] != '0' && pointer[i + 1] != '1')))
-      return false;
-  return true;
-}
-
 caf::expected<nlohmann::json> select_pointer(const nlohmann::json& doc,
                                              const std::string& pointer) {
-  if (!is_valid_pointer(pointer))
+  if (!config::is_json_pointer(pointer))
     return make_error(ec::config_invalid, "invalid JSON pointer '" + pointer + "'");
   try {
     nlohmann::json::json_pointer ptr{pointer};

@@ -39,7 +39,5 @@ caf::expected<nlohmann::json> parse_reply(std::string_view body);
 caf::expected<nlohmann::json> select_pointer(const nlohmann::json& doc,
                                              const std::string& pointer);
 
-/// True if `pointer` is a syntactically valid JSON pointer (RFC 6901).
-bool is_valid_pointer(const std::string& pointer);
 
 } // namespace kagami::protocols::http_device

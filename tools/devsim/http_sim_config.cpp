@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tools/devsim/sim_json.hpp"
+#include "config/json_reader.hpp"
 
 namespace kagami::devsim {
 
@@ -19,17 +20,6 @@ void check_path(const node& where, const std::string& path) {
       where.fail("path \"" + path + "\" holds a space, control character, '?' or '#'");
 }
 
-bool valid_pointer(const std::string& p) {
-  if (p.empty())
-    return true;
-  if (p.front() != '/')
-    return false;
-  for (size_t i = 0; i < p.size(); ++i)
-    if (p[i] == '~' && (i + 1 == p.size() || (p[i + 1] != '0' && p[i + 1] != '1')))
-      return false;
-  return true;
-}
-
 /// Reads the members "document" and "pointer" of `n`. With `must_exist` the
 /// value at the pointer must exist; otherwise only its parent must be an
 /// object. The caller checks the other members of `n`.
@@ -42,7 +32,7 @@ document_ref parse_ref(const node& n, const http_sim_config& cfg, bool must_exis
     doc_node.fail("names no document in \"documents\"");
   auto ptr_node = n.at("pointer");
   ref.pointer = ptr_node.string();
-  if (!valid_pointer(ref.pointer) || ref.pointer.empty())
+  if (!config::is_json_pointer(ref.pointer) || ref.pointer.empty())
     ptr_node.fail("must be a non-empty JSON pointer such as \"/value\"");
   json::json_pointer ptr{ref.pointer};
   if (must_exist) {

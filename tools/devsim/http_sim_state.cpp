@@ -1,4 +1,5 @@
 #include "tools/devsim/http_sim_state.hpp"
+#include "config/json_reader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,17 +18,6 @@ sim_response json_response(unsigned status, const json& body) {
 
 sim_response problem(unsigned status, const std::string& detail) {
   return json_response(status, json{{"error", detail}});
-}
-
-bool valid_pointer(const std::string& p) {
-  if (p.empty())
-    return true;
-  if (p.front() != '/')
-    return false;
-  for (size_t i = 0; i < p.size(); ++i)
-    if (p[i] == '~' && (i + 1 == p.size() || (p[i + 1] != '0' && p[i + 1] != '1')))
-      return false;
-  return true;
 }
 
 /// Checks a PUT body against the writable's type and range; "" if fine.
@@ -114,7 +104,7 @@ sim_response http_sim_state::run_action(const std::string& path, const http_acti
 
 bool http_sim_state::store(const document_ref& ref, json value) {
   auto i = cfg_.documents.find(ref.document);
-  if (i == cfg_.documents.end() || !valid_pointer(ref.pointer) || ref.pointer.empty())
+  if (i == cfg_.documents.end() || !config::is_json_pointer(ref.pointer) || ref.pointer.empty())
     return false;
   json::json_pointer ptr{ref.pointer};
   auto parent = ptr.parent_pointer();
@@ -155,7 +145,7 @@ std::optional<json> http_sim_state::get(const std::string& document,
                                         const std::string& pointer) const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto i = cfg_.documents.find(document);
-  if (i == cfg_.documents.end() || !valid_pointer(pointer))
+  if (i == cfg_.documents.end() || !config::is_json_pointer(pointer))
     return std::nullopt;
   json::json_pointer ptr{pointer};
   if (!i->second.contains(ptr))
