@@ -323,6 +323,33 @@ public:
   std::atomic<bool> used_{false};
 };
 
+class io_strand::impl {
+public:
+  using strand_type = net::strand<net::io_context::executor_type>;
+
+  impl(strand_type s, std::shared_ptr<gate> g)
+    : strand_(std::move(s)), gate_(std::move(g)) {
+  }
+
+  bool post(std::function<void()> f) {
+    std::shared_lock<std::shared_mutex> guard{gate_->mtx};
+    if (!gate_->open || !strand_)
+      return false;
+    net::post(*strand_, std::move(f));
+    return true;
+  }
+
+  /// Called by server::stop with the gate closed (exclusively locked):
+  /// the strand must not outlive the io_context it belongs to.
+  void release() {
+    strand_.reset();
+  }
+
+private:
+  std::optional<strand_type> strand_;
+  std::shared_ptr<gate> gate_;
+};
+
 namespace {
 
 // -- listener ----------------------------------------------------------------
@@ -335,6 +362,7 @@ public:
   std::variant<uint16_t, std::string> start();
   void stop();
   size_t connection_count() const;
+  std::shared_ptr<io_strand> make_strand();
 
   // -- for sessions ----------------------------------------------------------
 
@@ -356,6 +384,8 @@ public:
 private:
   void do_accept();
   void on_accept(error_code ec, tcp::socket sock);
+  /// Closes the gate and releases `strands` (server stop).
+  void close_gate(const std::vector<std::weak_ptr<io_strand::impl>>& strands);
   void run_loop();
 
   server_options opts_;
@@ -376,6 +406,8 @@ private:
   std::unordered_map<session*, std::pair<std::shared_ptr<session>, bool>>
     sessions_; // value: (session, is rejecting)
   std::vector<std::thread> threads_;
+  /// Strands handed out by make_strand, released when the server stops.
+  std::vector<std::weak_ptr<io_strand::impl>> strands_;
 };
 
 // -- session -----------------------------------------------------------------
@@ -1075,16 +1107,53 @@ size_t listener::connection_count() const {
   return active_;
 }
 
+std::shared_ptr<io_strand> listener::make_strand() {
+  auto p = std::make_shared<io_strand::impl>(net::make_strand(ioc_), gate_);
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (stopped_) {
+      p->release();
+    } else {
+      strands_.erase(std::remove_if(strands_.begin(), strands_.end(),
+                                    [](const auto& w) { return w.expired(); }),
+                     strands_.end());
+      strands_.push_back(p);
+    }
+  }
+  return std::make_shared<io_strand>(std::move(p));
+}
+
+void listener::close_gate(
+  const std::vector<std::weak_ptr<io_strand::impl>>& strands) {
+  std::unique_lock<std::shared_mutex> guard{gate_->mtx};
+  gate_->open = false;
+  for (auto& weak : strands)
+    if (auto p = weak.lock())
+      p->release();
+}
+
 void listener::stop() {
   std::vector<std::shared_ptr<session>> all;
+  std::vector<std::weak_ptr<io_strand::impl>> strands;
+  bool started = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     if (stopped_)
       return;
     stopped_ = true;
     stopping_ = true;
-    if (!started_)
-      return;
+    started = started_;
+    if (!started) {
+      strands = std::move(strands_);
+      strands_.clear();
+    }
+  }
+  if (!started) {
+    close_gate(strands);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
     for (auto& kv : sessions_)
       all.push_back(kv.second.first);
   }
@@ -1108,9 +1177,12 @@ void listener::stop() {
     if (t.joinable())
       t.join();
   {
-    std::unique_lock<std::shared_mutex> guard{gate_->mtx};
-    gate_->open = false;
+    std::lock_guard<std::mutex> guard{mtx_};
+    strands.swap(strands_);
   }
+  // No io thread runs any more: no application thread may touch a session
+  // or a strand from now on.
+  close_gate(strands);
   std::lock_guard<std::mutex> guard{mtx_};
   sessions_.clear();
 }
@@ -1232,6 +1304,19 @@ void server::stop() {
 
 size_t server::connection_count() const {
   return impl_->connection_count();
+}
+
+std::shared_ptr<io_strand> server::make_strand() {
+  return impl_->make_strand();
+}
+
+io_strand::io_strand(std::shared_ptr<impl> p) : impl_(std::move(p)) {
+}
+
+io_strand::~io_strand() = default;
+
+bool io_strand::post(std::function<void()> f) {
+  return impl_->post(std::move(f));
 }
 
 } // namespace kagami::http

@@ -176,6 +176,33 @@ private:
   std::shared_ptr<impl> impl_;
 };
 
+/// A serial queue of work on the server's io threads (an Asio strand), for
+/// state that lives on the io side, e.g. an actor driven by the server's
+/// threads. Created by server::make_strand; all members are thread-safe.
+///
+/// Functions posted to one strand run one at a time, in the order they were
+/// posted, on an io thread; each sees the effects of the ones before it.
+/// post() never runs `f` inline, even when called from this strand.
+/// Functions posted before start() wait for the io threads. Once the server
+/// stops, functions still queued are destroyed without running and post()
+/// drops `f` and returns false. A strand may outlive its server.
+class io_strand {
+public:
+  class impl;
+
+  explicit io_strand(std::shared_ptr<impl> p);
+  ~io_strand();
+  io_strand(const io_strand&) = delete;
+  io_strand& operator=(const io_strand&) = delete;
+
+  /// Queues `f`. Returns false when the server has stopped (`f` is
+  /// destroyed, never run).
+  bool post(std::function<void()> f);
+
+private:
+  std::shared_ptr<impl> impl_;
+};
+
 /// Called once per request on an io thread. Must not block and should not
 /// throw (an exception becomes a 500 reply). The request is the handler's;
 /// the responder may be moved to any thread.
@@ -231,6 +258,10 @@ public:
   /// io threads. Idempotent; safe to call from any thread except an io
   /// thread (i.e. not from a handler).
   void stop();
+
+  /// A new strand on this server's io threads (see io_strand). Thread-safe;
+  /// may be called before start().
+  std::shared_ptr<io_strand> make_strand();
 
   /// The number of open connections (for tests and metrics).
   size_t connection_count() const;

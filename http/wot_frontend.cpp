@@ -1,40 +1,67 @@
 #include "http/wot_frontend.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <deque>
+#include <future>
 #include <map>
 #include <vector>
 
 #include <caf/all.hpp>
-#include <nlohmann/json.hpp>
+// Not part of caf/all.hpp in CAF 0.17.
+#include <caf/actor_companion.hpp>
+#include <caf/mixin/requester.hpp>
+#include <caf/scoped_execution_unit.hpp>
 
 #include "actors/core/error.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
 #include "http/thing_listing.hpp"
+#include "http/wot_operation.hpp"
 
 namespace kagami {
 
 namespace {
+
+/// An actor_companion that can also `request` (the companion alone has only
+/// the sender mixin). Driven by wot_frontend::core, never by the scheduler.
+class frontend_companion
+  : public caf::extend<caf::actor_companion,
+                       frontend_companion>::with<caf::mixin::requester> {
+public:
+  using super = caf::extend<caf::actor_companion,
+                            frontend_companion>::with<caf::mixin::requester>;
+
+  explicit frontend_companion(caf::actor_config& cfg) : super(cfg) {
+  }
+
+  const char* name() const override {
+    return "wot_frontend";
+  }
+};
 
 struct thing_entry {
   std::string td;
   virtual_device_actor handle;
 };
 
-struct wot_frontend_state {
-  static inline const char* name = "wot_frontend";
-  wot_frontend_config cfg;
-  /// Things by id, in id order for stable paging.
-  std::map<std::string, thing_entry> things;
-  /// Open SSE streams by (thing, event).
-  std::map<std::pair<std::string, std::string>,
-           std::vector<std::weak_ptr<http::event_stream>>>
-    streams;
-  uint64_t next_request_id = 1;
-  http::router router = http::router::wot();
+/// (thing id, event name)
+using stream_key = std::pair<std::string, std::string>;
+
+struct open_stream {
+  uint64_t id;
+  std::shared_ptr<http::event_stream> stream;
 };
 
-using self_ptr = wot_frontend_actor::stateful_pointer<wot_frontend_state>;
+/// The streams of one (thing, event) and where its subscription stands.
+struct subscription {
+  std::vector<open_stream> streams;
+  /// Subscribe requests in flight for this key.
+  size_t pending = 0;
+  /// The current virtual device has the frontend as a sink (as far as the
+  /// frontend knows).
+  bool subscribed = false;
+};
 
 http::response json_response(unsigned status, std::string body,
                              std::string content_type = "application/json") {
@@ -45,183 +72,532 @@ http::response json_response(unsigned status, std::string body,
   return r;
 }
 
-void reply_error(const http_exchange_ptr& x, const caf::error& err) {
+/// An error as problem+json; a 405 gets the Allow header of `plan`.
+void reply_error(const http_exchange_ptr& x, const http::wot_plan& plan,
+                 const caf::error& err) {
   auto r = http::to_response(http::problem_of(err, x->request.path));
-  // RFC 9110: a 405 names the methods the resource does support.
-  if (r.status == 405)
-    r.headers.emplace_back("Allow", "GET");
+  if (auto allow = http::allow_for(plan, r.status); allow.present)
+    r.headers.emplace_back("Allow", std::string{allow.value});
+  x->responder->reply(std::move(r));
+}
+
+void reply_status(const http_exchange_ptr& x, unsigned status,
+                  std::string detail,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) {
+  auto r = http::to_response(
+    http::make_problem(status, std::move(detail), x->request.path));
+  r.headers = std::move(headers);
   x->responder->reply(std::move(r));
 }
 
 /// A failed route match: 404, 405 with Allow, or 400 for a malformed path.
 void reply_unrouted(const http_exchange_ptr& x, const http::route_match& m) {
-  auto r = http::to_response(http::make_problem(m.status(), m.reason, x->request.path));
+  std::vector<std::pair<std::string, std::string>> headers;
   if (m.result == http::route_match::outcome::method_not_allowed)
-    r.headers.emplace_back("Allow", m.allow_header());
-  x->responder->reply(std::move(r));
+    headers.emplace_back("Allow", m.allow_header());
+  reply_status(x, m.status(), m.reason, std::move(headers));
 }
 
-request_context context_of(self_ptr self, const http::request& req) {
-  request_context ctx;
-  ctx.source = req.remote_address + ":" + std::to_string(req.remote_port);
-  ctx.request_id = std::to_string(self->state.next_request_id++);
-  return ctx;
-}
-
-/// Answers a device operation: a JSON value with 200, or 204 for `null`
-/// after a write or action without output.
-void reply_value(const http_exchange_ptr& x, const std::string& json,
-                 bool empty_is_no_content) {
-  if (empty_is_no_content && json == "null")
-    x->responder->reply(json_response(204, {}));
-  else
-    x->responder->reply(json_response(200, json));
-}
-
-void serve_listing(self_ptr self, const http_exchange_ptr& x) {
-  auto& st = self->state;
-  auto q = http::parse_listing_query(x->request.query, st.cfg.default_page,
-                                     st.cfg.max_page);
-  if (!q)
-    return reply_error(x, q.error());
-  std::vector<const std::string*> tds;
-  tds.reserve(st.things.size());
-  for (auto& [id, entry] : st.things)
-    tds.push_back(&entry.td);
-  auto page = http::make_listing_page(tds, *q, st.cfg.base_url);
-  auto r = json_response(200, std::move(page.body),
-                         q->format == "array" ? "application/json"
-                                              : "application/ld+json");
-  if (!page.link.empty())
-    r.headers.emplace_back("Link", page.link);
-  x->responder->reply(std::move(r));
-}
-
-void serve_events(self_ptr self, const http_exchange_ptr& x,
-                  const thing_entry& thing, const std::string& thing_id,
-                  const std::string& event) {
-  auto key = std::make_pair(thing_id, event);
-  self->request(thing.handle, self->state.cfg.request_timeout,
-                subscribe_atom::value, context_of(self, x->request), event,
-                caf::actor_cast<caf::actor>(self))
-    .then(
-      [self, x, key](bool known) {
-        if (!known) {
-          reply_error(x, make_error(ec::not_found,
-                                    "no event named '" + key.second + "'"));
-          return;
-        }
-        auto stream = x->responder->open_event_stream();
-        if (stream)
-          self->state.streams[key].push_back(stream);
-      },
-      [x](const caf::error& err) { reply_error(x, err); });
-}
-
-void serve(self_ptr self, const http_exchange_ptr& x) {
-  auto& st = self->state;
-  auto& req = x->request;
-  auto route = st.router.match(req.method, req.path);
-  if (!route.ok())
-    return reply_unrouted(x, route);
-  auto timeout = st.cfg.request_timeout;
-  switch (route.kind) {
-    case http::route_kind::well_known_wot:
-      return x->responder->reply(
-        json_response(200, st.cfg.directory_td, "application/td+json"));
-    case http::route_kind::things:
-      return serve_listing(self, x);
-    default:
-      break;
-  }
-  auto thing_id = std::string{route.param("id")};
-  auto name = std::string{route.param("name")};
-  auto it = st.things.find(thing_id);
-  if (it == st.things.end())
-    return reply_error(x, make_error(ec::not_found,
-                                     "no thing named '" + thing_id + "'"));
-  auto& thing = it->second;
-  auto on_error = [x](const caf::error& err) { reply_error(x, err); };
-  switch (route.kind) {
-    case http::route_kind::thing:
-      return x->responder->reply(json_response(200, thing.td, "application/td+json"));
-    case http::route_kind::properties:
-      if (req.method != "GET")
-        return reply_error(x, make_error(ec::not_writable,
-                                         "writing all properties at once is not supported"));
-      self->request(thing.handle, timeout, read_all_atom::value, context_of(self, req))
-        .then([x](const std::string& json) { reply_value(x, json, false); }, on_error);
-      return;
-    case http::route_kind::property:
-      if (req.method == "PUT")
-        self->request(thing.handle, timeout, write_atom::value, context_of(self, req),
-                      name, req.body)
-          .then([x](const std::string& json) { reply_value(x, json, true); }, on_error);
-      else
-        self->request(thing.handle, timeout, read_atom::value, context_of(self, req),
-                      name)
-          .then([x](const std::string& json) { reply_value(x, json, false); }, on_error);
-      return;
-    case http::route_kind::action:
-      self->request(thing.handle, timeout, invoke_atom::value, context_of(self, req),
-                    name, req.body)
-        .then([x](const std::string& json) { reply_value(x, json, true); }, on_error);
-      return;
-    case http::route_kind::event:
-      return serve_events(self, x, thing, thing_id, name);
-    default:
-      return reply_error(x, make_error(ec::not_found, "no such resource"));
-  }
-}
-
-wot_frontend_actor::behavior_type wot_frontend(self_ptr self,
-                                               wot_frontend_config cfg) {
-  self->state.cfg = std::move(cfg);
-  return {
-    [self](thing_up_atom, const std::string& id, const std::string& td,
-           const virtual_device_actor& handle) {
-      self->state.things[id] = thing_entry{td, handle};
-      // Streams of a restarted virtual device re-subscribe to the new one.
-      for (auto& [key, list] : self->state.streams)
-        if (key.first == id && !list.empty())
-          caf::anon_send(handle, subscribe_atom::value, request_context{},
-                         key.second, caf::actor_cast<caf::actor>(self));
-    },
-    [self](thing_down_atom, const std::string& id) {
-      self->state.things.erase(id);
-      for (auto it = self->state.streams.begin(); it != self->state.streams.end();) {
-        if (it->first.first == id) {
-          for (auto& weak : it->second)
-            if (auto s = weak.lock())
-              s->close();
-          it = self->state.streams.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    },
-    [self](http_atom, const http_exchange_ptr& x) { serve(self, x); },
-    [self](event_atom, const std::string& thing, const std::string& event,
-           const std::string& data) {
-      auto it = self->state.streams.find({thing, event});
-      if (it == self->state.streams.end())
-        return;
-      auto& list = it->second;
-      list.erase(std::remove_if(list.begin(), list.end(),
-                                [&](const std::weak_ptr<http::event_stream>& weak) {
-                                  auto s = weak.lock();
-                                  return !s || s->closed() || !s->send(event, data);
-                                }),
-                 list.end());
-    },
-  };
+/// A device result: 200 with the JSON value, or 204 where the plan says so.
+void reply_value(const http_exchange_ptr& x, const http::wot_plan& plan,
+                 std::string json) {
+  auto status = http::success_status(plan, json);
+  x->responder->reply(json_response(status, status == 204 ? std::string{}
+                                                          : std::move(json)));
 }
 
 } // namespace
 
-wot_frontend_actor spawn_wot_frontend(caf::actor_system& sys,
-                                      wot_frontend_config cfg) {
-  return sys.spawn(wot_frontend, std::move(cfg));
+/// The frontend's state and the companion that carries it. Every member
+/// function below runs on the strand, except where it says otherwise.
+class wot_frontend::core : public std::enable_shared_from_this<core> {
+public:
+  core(caf::actor_system& sys, std::shared_ptr<http::io_strand> strand,
+       wot_frontend_config cfg)
+    : eu_(&sys), strand_(std::move(strand)), cfg_(std::move(cfg)) {
+  }
+
+  /// Any thread, once: spawns the companion and connects it to the strand.
+  void start(caf::actor_system& sys) {
+    handle_ = sys.spawn<frontend_companion>();
+    self_ = static_cast<frontend_companion*>(
+      caf::actor_cast<caf::abstract_actor*>(handle_));
+    self_->context(&eu_);
+    // Set before the first activation: a companion without behavior would
+    // terminate on its first message.
+    self_->become(make_behavior());
+    self_->on_enqueue([weak = weak_from_this(), strand = strand_](
+                        caf::mailbox_element_ptr m) {
+      std::shared_ptr<caf::mailbox_element> msg{std::move(m)};
+      strand->post([weak, msg] {
+        if (auto c = weak.lock())
+          c->activate(*msg);
+      });
+    });
+  }
+
+  /// Any thread.
+  bool post(std::function<void()> f) {
+    return strand_->post(std::move(f));
+  }
+
+  /// Any thread.
+  bool terminated() const noexcept {
+    return terminated_flag_.load(std::memory_order_acquire);
+  }
+
+  const caf::actor& handle() const noexcept {
+    return handle_;
+  }
+
+  void activate(caf::mailbox_element& msg) {
+    if (terminated_)
+      return;
+    if (self_->activate(&eu_, msg)
+        == caf::scheduled_actor::activation_result::terminated)
+      on_terminated();
+  }
+
+  /// On the strand, or on any thread once the strand no longer runs.
+  void terminate(caf::error reason) {
+    if (terminated_)
+      return;
+    self_->context(&eu_);
+    self_->quit(std::move(reason));
+    self_->finalize();
+    on_terminated();
+  }
+
+  void serve(const http_exchange_ptr& x) {
+    if (terminated_) {
+      reply_status(x, 503, "the gateway is shutting down");
+      return;
+    }
+    try {
+      dispatch(x);
+    } catch (const std::exception&) {
+      if (!x->responder->replied())
+        reply_status(x, 500, {});
+    }
+  }
+
+private:
+  // -- behavior ----------------------------------------------------------------
+
+  caf::behavior make_behavior() {
+    auto on_up = [this](thing_up_atom, const std::string& id,
+                        const std::string& td,
+                        const virtual_device_actor& handle) {
+      thing_up(id, td, handle);
+    };
+    auto on_down = [this](thing_down_atom, const std::string& id) {
+      thing_down(id);
+    };
+    auto on_http = [this](http_atom, const http_exchange_ptr& x) {
+      serve(x);
+    };
+    auto on_event = [this](event_atom, const std::string& thing,
+                           const std::string& event, const std::string& data) {
+      deliver(thing, event, data);
+    };
+    // Checks at compile time that the handlers implement wot_frontend_actor.
+    [[maybe_unused]] wot_frontend_actor::behavior_type typed{on_up, on_down,
+                                                            on_http, on_event};
+    return {on_up, on_down, on_http, on_event,
+            [this](caf::tick_atom) { keepalive(); },
+            [this](caf::timeout_atom) { sweep(); }};
+  }
+
+  void on_terminated() {
+    terminated_ = true;
+    for (auto& [key, sub] : subs_)
+      for (auto& s : sub.streams)
+        s.stream->close();
+    subs_.clear();
+    open_streams_ = 0;
+    pending_streams_ = 0;
+    things_.clear();
+    deadlines_.clear();
+    terminated_flag_.store(true, std::memory_order_release);
+  }
+
+  // -- HTTP --------------------------------------------------------------------
+
+  request_context context_of(const http::request& req) {
+    request_context ctx;
+    ctx.source = req.remote_address + ":" + std::to_string(req.remote_port);
+    ctx.request_id = std::to_string(next_request_id_++);
+    return ctx;
+  }
+
+  void dispatch(const http_exchange_ptr& x) {
+    auto& req = x->request;
+    auto route = router_.match(req.method, req.path);
+    if (!route.ok())
+      return reply_unrouted(x, route);
+    auto plan = http::plan_for(route.kind, req.method);
+    switch (plan.op) {
+      case http::wot_op::refuse: {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (auto allow = http::allow_for(plan, plan.status); allow.present)
+          headers.emplace_back("Allow", std::string{allow.value});
+        return reply_status(x, plan.status, std::string{plan.reason},
+                            std::move(headers));
+      }
+      case http::wot_op::directory_td:
+        return x->responder->reply(
+          json_response(200, cfg_.directory_td, "application/td+json"));
+      case http::wot_op::list_things:
+        return serve_listing(x, plan);
+      default:
+        break;
+    }
+    auto thing_id = std::string{route.param("id")};
+    auto it = things_.find(thing_id);
+    if (it == things_.end())
+      return reply_error(x, plan, make_error(ec::not_found,
+                                             "no thing named '" + thing_id + "'"));
+    auto& thing = it->second;
+    auto name = std::string{route.param("name")};
+    auto on_value = [x, plan](std::string& json) {
+      reply_value(x, plan, std::move(json));
+    };
+    auto on_error = [x, plan](const caf::error& err) { reply_error(x, plan, err); };
+    switch (plan.op) {
+      case http::wot_op::thing_td:
+        return x->responder->reply(
+          json_response(200, thing.td, "application/td+json"));
+      case http::wot_op::read_all_properties:
+        return ask(x, thing.handle, on_value, on_error, read_all_atom::value,
+                   context_of(req));
+      case http::wot_op::read_property:
+        return ask(x, thing.handle, on_value, on_error, read_atom::value,
+                   context_of(req), std::move(name));
+      case http::wot_op::write_property:
+        return ask(x, thing.handle, on_value, on_error, write_atom::value,
+                   context_of(req), std::move(name), req.body);
+      case http::wot_op::invoke_action:
+        return ask(x, thing.handle, on_value, on_error, invoke_atom::value,
+                   context_of(req), std::move(name), req.body);
+      case http::wot_op::subscribe_event:
+        return subscribe(x, plan, thing_id, thing, std::move(name));
+      default:
+        return reply_error(x, plan, make_error(ec::internal, "unplanned operation"));
+    }
+  }
+
+  void serve_listing(const http_exchange_ptr& x, const http::wot_plan& plan) {
+    auto q = http::parse_listing_query(x->request.query, cfg_.default_page,
+                                       cfg_.max_page);
+    if (!q)
+      return reply_error(x, plan, q.error());
+    std::vector<const std::string*> tds;
+    tds.reserve(things_.size());
+    for (auto& [id, entry] : things_)
+      tds.push_back(&entry.td);
+    auto page = http::make_listing_page(tds, *q, cfg_.base_url);
+    auto r = json_response(200, std::move(page.body),
+                           q->format == "array" ? "application/json"
+                                                : "application/ld+json");
+    if (!page.link.empty())
+      r.headers.emplace_back("Link", page.link);
+    x->responder->reply(std::move(r));
+  }
+
+  // -- requests to virtual devices --------------------------------------------
+
+  /// Sends (xs...) to `dest` for the request `x` and runs `on_value` or
+  /// `on_error` with the reply. The timeout (cfg.request_timeout) is kept
+  /// here, not by CAF: a CAF request timeout costs two wake-ups of CAF's
+  /// clock thread per request (set and cancel), measurable CPU on a small
+  /// gateway. Here it costs a deque entry and one timer per sweep interval.
+  template <class OnValue, class OnError, class... Ts>
+  void ask(const http_exchange_ptr& x, const virtual_device_actor& dest,
+           OnValue on_value, OnError on_error, Ts&&... xs) {
+    auto h = self_->request(dest, caf::infinite, std::forward<Ts>(xs)...);
+    h.then(std::move(on_value), std::move(on_error));
+    // The exchange lives as long as the handler waits for the reply: an
+    // expired weak_ptr means the reply (or an error) was handled.
+    while (!deadlines_.empty() && deadlines_.front().exchange.expired())
+      deadlines_.pop_front();
+    deadlines_.push_back(
+      deadline{std::chrono::steady_clock::now() + cfg_.request_timeout, h.id(), x});
+    arm_sweep();
+  }
+
+  std::chrono::milliseconds sweep_interval() const {
+    return std::max(std::chrono::milliseconds{10}, cfg_.request_timeout / 20);
+  }
+
+  void arm_sweep() {
+    if (sweep_armed_ || deadlines_.empty())
+      return;
+    sweep_armed_ = true;
+    self_->delayed_send(handle_, sweep_interval(), caf::timeout_atom::value);
+  }
+
+  /// Answers every request past its deadline with sec::request_timeout
+  /// (504), as a CAF request timeout would. Deadlines are in request order
+  /// because every request has the same timeout.
+  void sweep() {
+    sweep_armed_ = false;
+    auto now = std::chrono::steady_clock::now();
+    while (!deadlines_.empty()
+           && (deadlines_.front().exchange.expired() || deadlines_.front().at <= now)) {
+      auto& d = deadlines_.front();
+      if (!d.exchange.expired())
+        self_->eq_impl(d.response_id, nullptr, &eu_,
+                       caf::make_error(caf::sec::request_timeout));
+      deadlines_.pop_front();
+    }
+    arm_sweep();
+  }
+
+  // -- event streams -----------------------------------------------------------
+
+  void subscribe(const http_exchange_ptr& x, const http::wot_plan& plan,
+                 const std::string& thing_id, const thing_entry& thing,
+                 std::string event) {
+    if (open_streams_ + pending_streams_ >= cfg_.max_event_streams)
+      return reply_status(x, 503,
+                          "too many open event streams ("
+                            + std::to_string(cfg_.max_event_streams)
+                            + "); try again later",
+                          {{"Retry-After", "15"}});
+    stream_key key{thing_id, event};
+    ++subs_[key].pending;
+    ++pending_streams_;
+    auto handle = thing.handle;
+    ask(
+      x, handle,
+      [this, x, plan, key, handle](bool known) {
+        --pending_streams_;
+        auto sub = subs_.find(key);
+        if (sub != subs_.end() && sub->second.pending > 0)
+          --sub->second.pending;
+        auto thing = things_.find(key.first);
+        if (sub == subs_.end() || thing == things_.end()
+            || thing->second.handle != handle) {
+          // thing_down (or a restart) came first: the streams of the old
+          // device are closed, and this one would never see an event.
+          reply_status(x, 503, "the thing went away");
+          return maybe_unsubscribe(key);
+        }
+        if (!known) {
+          reply_error(x, plan, make_error(ec::not_found,
+                                          "no event named '" + key.second + "'"));
+          return maybe_unsubscribe(key);
+        }
+        sub->second.subscribed = true;
+        add_stream(key, x->responder->open_event_stream());
+      },
+      [this, x, plan, key](const caf::error& err) {
+        --pending_streams_;
+        if (auto sub = subs_.find(key); sub != subs_.end() && sub->second.pending > 0)
+          --sub->second.pending;
+        reply_error(x, plan, err);
+        maybe_unsubscribe(key);
+      },
+      subscribe_atom::value, context_of(x->request), std::move(event), handle_);
+  }
+
+  void add_stream(const stream_key& key, std::shared_ptr<http::event_stream> s) {
+    auto id = next_stream_id_++;
+    subs_[key].streams.push_back(open_stream{id, s});
+    ++open_streams_;
+    // Runs on the connection's io thread (or at once, here, when the
+    // client is already gone): hop to the frontend's strand.
+    s->on_close([weak = weak_from_this(), key, id] {
+      if (auto c = weak.lock())
+        c->post([weak, key, id] {
+          if (auto c = weak.lock())
+            c->stream_closed(key, id);
+        });
+    });
+    arm_keepalive();
+  }
+
+  void stream_closed(const stream_key& key, uint64_t id) {
+    auto sub = subs_.find(key);
+    if (sub == subs_.end())
+      return;
+    auto& list = sub->second.streams;
+    auto it = std::find_if(list.begin(), list.end(),
+                           [id](const open_stream& s) { return s.id == id; });
+    if (it == list.end())
+      return;
+    list.erase(it);
+    --open_streams_;
+    maybe_unsubscribe(key);
+  }
+
+  /// Forgets `key` once it has neither streams nor subscriptions in flight,
+  /// and tells the virtual device that the frontend no longer listens.
+  void maybe_unsubscribe(const stream_key& key) {
+    auto sub = subs_.find(key);
+    if (sub == subs_.end() || !sub->second.streams.empty() || sub->second.pending > 0)
+      return;
+    if (sub->second.subscribed)
+      if (auto thing = things_.find(key.first); thing != things_.end())
+        self_->send(thing->second.handle, unsubscribe_atom::value, key.second,
+                    handle_);
+    subs_.erase(sub);
+  }
+
+  void deliver(const std::string& thing, const std::string& event,
+               const std::string& data) {
+    auto sub = subs_.find({thing, event});
+    if (sub == subs_.end()) {
+      // Nobody listens (a late event after the last stream closed, or a
+      // subscription this frontend lost track of): stop it at the source.
+      if (auto t = things_.find(thing); t != things_.end())
+        self_->send(t->second.handle, unsubscribe_atom::value, event, handle_);
+      return;
+    }
+    // A closed stream refuses the event; its on_close removes it.
+    for (auto& s : sub->second.streams)
+      s.stream->send(event, data);
+  }
+
+  void arm_keepalive() {
+    if (keepalive_armed_ || open_streams_ == 0)
+      return;
+    keepalive_armed_ = true;
+    self_->delayed_send(handle_, cfg_.keepalive_interval, caf::tick_atom::value);
+  }
+
+  void keepalive() {
+    keepalive_armed_ = false;
+    for (auto& [key, sub] : subs_)
+      for (auto& s : sub.streams)
+        s.stream->send_comment("keep-alive");
+    arm_keepalive();
+  }
+
+  // -- things ------------------------------------------------------------------
+
+  void thing_up(const std::string& id, const std::string& td,
+                const virtual_device_actor& handle) {
+    things_[id] = thing_entry{td, handle};
+    // Streams of a restarted virtual device subscribe to the new one.
+    for (auto& [key, sub] : subs_) {
+      if (key.first != id || sub.streams.empty())
+        continue;
+      sub.subscribed = false;
+      ++sub.pending;
+      request_context ctx;
+      ctx.request_id = std::to_string(next_request_id_++);
+      self_->request(handle, cfg_.request_timeout, subscribe_atom::value, ctx,
+                     key.second, handle_)
+        .then(
+          [this, key = key, handle](bool known) {
+            auto sub = subs_.find(key);
+            if (sub == subs_.end())
+              return;
+            --sub->second.pending;
+            auto thing = things_.find(key.first);
+            if (known && thing != things_.end() && thing->second.handle == handle)
+              sub->second.subscribed = true;
+            maybe_unsubscribe(key);
+          },
+          [this, key = key](const caf::error&) {
+            if (auto sub = subs_.find(key); sub != subs_.end()) {
+              --sub->second.pending;
+              maybe_unsubscribe(key);
+            }
+          });
+    }
+  }
+
+  void thing_down(const std::string& id) {
+    things_.erase(id);
+    for (auto it = subs_.begin(); it != subs_.end();) {
+      if (it->first.first != id) {
+        ++it;
+        continue;
+      }
+      for (auto& s : it->second.streams)
+        s.stream->close();
+      open_streams_ -= it->second.streams.size();
+      it = subs_.erase(it);
+    }
+  }
+
+  // -- member variables --------------------------------------------------------
+
+  caf::scoped_execution_unit eu_;
+  std::shared_ptr<http::io_strand> strand_;
+  wot_frontend_config cfg_;
+  caf::actor handle_;
+  frontend_companion* self_ = nullptr;
+  http::router router_ = http::router::wot();
+  /// Things by id, in id order for stable paging.
+  std::map<std::string, thing_entry> things_;
+  std::map<stream_key, subscription> subs_;
+  /// Requests waiting for a reply, oldest first.
+  struct deadline {
+    std::chrono::steady_clock::time_point at;
+    caf::message_id response_id;
+    std::weak_ptr<http_exchange> exchange;
+  };
+  std::deque<deadline> deadlines_;
+  bool sweep_armed_ = false;
+  size_t open_streams_ = 0;
+  size_t pending_streams_ = 0;
+  uint64_t next_stream_id_ = 1;
+  uint64_t next_request_id_ = 1;
+  bool keepalive_armed_ = false;
+  bool terminated_ = false;
+  std::atomic<bool> terminated_flag_{false};
+};
+
+std::shared_ptr<wot_frontend>
+wot_frontend::spawn(caf::actor_system& sys, std::shared_ptr<http::io_strand> strand,
+                    wot_frontend_config cfg) {
+  auto c = std::make_shared<core>(sys, std::move(strand), std::move(cfg));
+  c->start(sys);
+  return std::make_shared<wot_frontend>(std::move(c));
+}
+
+wot_frontend::wot_frontend(std::shared_ptr<core> c) : core_(std::move(c)) {
+}
+
+wot_frontend::~wot_frontend() {
+  stop();
+}
+
+wot_frontend_actor wot_frontend::actor() const {
+  return caf::actor_cast<wot_frontend_actor>(core_->handle());
+}
+
+void wot_frontend::serve(http::request&& req, std::shared_ptr<http::responder> resp) {
+  // Not make_shared: the deadline queue holds weak_ptrs for up to the
+  // request timeout, and with make_shared they would keep the whole
+  // exchange's memory, not just the control block.
+  http_exchange_ptr x{new http_exchange};
+  x->request = std::move(req);
+  x->responder = std::move(resp);
+  if (!core_->post([c = core_, x] { c->serve(x); }))
+    reply_status(x, 503, "the gateway is shutting down");
+}
+
+bool wot_frontend::stop(caf::exit_reason reason, std::chrono::milliseconds wait) {
+  if (core_->terminated())
+    return true;
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  bool posted = core_->post([c = core_, reason, done] {
+    c->terminate(reason);
+    done->set_value();
+  });
+  if (posted) {
+    finished.wait_for(wait);
+    return core_->terminated();
+  }
+  // The strand no longer runs (its server stopped and joined its threads),
+  // so nothing else touches the core: terminate here.
+  core_->terminate(reason);
+  return true;
 }
 
 } // namespace kagami

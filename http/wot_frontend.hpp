@@ -1,18 +1,38 @@
 #pragma once
 
 // wot_frontend: the actor between the HTTP server and the virtual devices.
-// The server's io threads hand it each request (http_atom + exchange); it
-// routes the request, asks the virtual device with a timeout, and answers
-// through the exchange's responder (thread-safe). It keeps the thing table
-// (id -> TD, handle) from the supervisor's thing_up/thing_down, so listings
-// and TDs need no device round trip, and relays model events to SSE streams.
+//
+// It is a caf::actor_companion (with the requester mixin) driven on one
+// strand of the HTTP server (http::io_strand), not by the CAF scheduler:
+// every message to it is posted to that strand and handled there, and HTTP
+// requests reach it by a post to the same strand without a CAF message. So
+// its state, its handlers for thing_up / thing_down / event, and the
+// continuations of its requests to virtual devices all run on the io side,
+// one at a time. A property read costs one hop to the virtual device and one
+// back, with no scheduler hop for the frontend itself.
+//
+// It routes a request (http::router::wot), looks up the plan
+// (http/wot_operation.hpp), asks the virtual device with a timeout, and
+// answers through the responder. It keeps the thing table (id -> TD,
+// handle) from the supervisor's thing_up / thing_down, so listings and TDs
+// need no device round trip, and relays model events to SSE streams:
+// - a stream is registered when it opens and dropped when it closes
+//   (event_stream::on_close); when the last stream of (thing, event) closes,
+//   the frontend sends (unsubscribe_atom, event, itself) to the virtual
+//   device, so the device stops polling for nobody;
+// - every keepalive_interval each open stream gets a comment line;
+// - at most max_event_streams streams are open (or being opened) at once;
+//   beyond that a subscription gets 503 problem+json;
+// - thing_down closes the streams of that thing; a thing_up for a restarted
+//   virtual device re-subscribes the open streams to the new one.
 
 #include <chrono>
 #include <memory>
 #include <string>
 
-#include <caf/fwd.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/fwd.hpp>
 
 #include "actors/core/interfaces.hpp"
 #include "http/server.hpp"
@@ -27,8 +47,10 @@ struct http_exchange {
 
 using http_exchange_ptr = std::shared_ptr<http_exchange>;
 
-/// The frontend: a thing listener that also serves HTTP exchanges and
-/// receives events (thing id, event name, JSON data) from virtual devices.
+/// The frontend's actor interface: a thing listener that also serves HTTP
+/// exchanges sent as messages and receives events (thing id, event name,
+/// JSON data) from virtual devices. (wot_frontend::serve is the faster way
+/// in for HTTP: no CAF message.)
 using wot_frontend_actor = thing_listener_actor::extend<
   caf::reacts_to<http_atom, http_exchange_ptr>,
   caf::reacts_to<event_atom, std::string, std::string, std::string>>;
@@ -43,10 +65,52 @@ struct wot_frontend_config {
   /// Default and maximum page size of GET /things.
   size_t default_page = 100;
   size_t max_page = 1000;
+  /// Event streams open (or being opened) at once, over all things.
+  size_t max_event_streams = 256;
+  /// Period of the keep-alive comment on every open event stream.
+  std::chrono::milliseconds keepalive_interval{15000};
 };
 
-wot_frontend_actor spawn_wot_frontend(caf::actor_system& sys,
-                                      wot_frontend_config cfg);
+/// The running frontend: owns the companion actor. Create it with spawn();
+/// all members are thread-safe.
+class wot_frontend {
+public:
+  class core;
+
+  /// Spawns the companion and binds it to `strand` (a strand of the server
+  /// that will call serve()). The actor is registered with `sys`, so it must
+  /// be stopped (stop()) before `sys` is destroyed.
+  static std::shared_ptr<wot_frontend> spawn(caf::actor_system& sys,
+                                             std::shared_ptr<http::io_strand> strand,
+                                             wot_frontend_config cfg);
+
+  explicit wot_frontend(std::shared_ptr<core> c);
+
+  /// Calls stop() with the defaults.
+  ~wot_frontend();
+
+  wot_frontend(const wot_frontend&) = delete;
+  wot_frontend& operator=(const wot_frontend&) = delete;
+
+  /// The actor handle, for thing_up / thing_down / event and monitoring.
+  wot_frontend_actor actor() const;
+
+  /// Serves one request: posts it to the strand and returns at once. Usable
+  /// as (part of) the server's handler. After stop() requests get 503.
+  void serve(http::request&& req, std::shared_ptr<http::responder> resp);
+
+  /// Terminates the actor with `reason` on its strand: closes every event
+  /// stream, drops pending requests (their clients get 500 from the server)
+  /// and tells monitors. Waits at most `wait` for that and returns whether
+  /// it happened. When the strand no longer runs (the server was stopped),
+  /// terminates on the calling thread instead, which is then safe.
+  /// Idempotent. Must not be called from the strand.
+  bool stop(caf::exit_reason reason = caf::exit_reason::user_shutdown,
+            std::chrono::milliseconds wait = std::chrono::milliseconds{2000});
+
+private:
+  std::shared_ptr<core> core_;
+};
 
 } // namespace kagami
 
