@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -102,7 +103,7 @@ protected:
                                      "127.0.0.1:0"});
     ASSERT_TRUE(sensor_addr) << "devsim http did not start";
     sensor_port = port_of(*sensor_addr);
-    write_site(true);
+    write_site();
     start_gateway();
   }
 
@@ -115,8 +116,8 @@ protected:
     std::filesystem::remove_all(dir, ignored);
   }
 
-  /// Writes site.json; without devices it still names the models.
-  void write_site(bool with_devices) {
+  /// Writes site.json with every device but those in `leave_out`.
+  void write_site(const std::set<std::string>& leave_out = {}) {
     nlohmann::json site = {
       {"site", "integration"},
       {"listen", "127.0.0.1:0"},
@@ -127,8 +128,7 @@ protected:
                   source_dir + "/tests/data/integration/faulty-plc.json"}},
       {"devices", nlohmann::json::array()},
     };
-    if (with_devices)
-      site["devices"] = {
+    nlohmann::json all = {
         {{"id", "plc-1"}, {"title", "Press line PLC"}, {"model", "line-plc"},
          {"address", "127.0.0.1:" + std::to_string(plc_port)}},
         {{"id", "plc-2"}, {"model", "faulty-plc"},
@@ -136,6 +136,9 @@ protected:
         {{"id", "sensor-1"}, {"model", "env-sensor"},
          {"address", "http://127.0.0.1:" + std::to_string(sensor_port)}},
       };
+    for (auto& dev : all)
+      if (!leave_out.count(dev["id"]))
+        site["devices"].push_back(dev);
     std::ofstream{dir / "site.json"} << site.dump(2);
   }
 

@@ -56,22 +56,29 @@ TEST_F(gateway_fixture, a_silent_device_gives_504_within_the_device_timeout) {
   plc.signal(SIGCONT);
 }
 
-TEST_F(gateway_fixture, after_kill_9_a_restart_serves_the_same_things_from_the_store) {
+TEST_F(gateway_fixture, after_kill_9_a_restart_serves_the_same_things) {
   auto before = get("/things").json();
   ASSERT_EQ(before.size(), 3u);
+  ASSERT_EQ(put("/things/plc-1/properties/mode", "2").status, 204u);
   gateway.kill_hard();
-  // The config no longer lists devices: they come back from the registry.
-  write_site(false);
   start_gateway();
   auto after = get("/things").json();
-  EXPECT_EQ(after.size(), 3u);
   std::set<std::string> ids_before, ids_after;
   for (auto& td : before)
     ids_before.insert(td["id"]);
   for (auto& td : after)
     ids_after.insert(td["id"]);
   EXPECT_EQ(ids_before, ids_after);
-  EXPECT_EQ(get("/things/plc-1/properties/mode").json(), 1);
+  EXPECT_EQ(get("/things/plc-1/properties/mode").json(), 2);
+}
+
+TEST_F(gateway_fixture, a_device_removed_from_the_config_is_gone_after_a_restart) {
+  ASSERT_EQ(get("/things/plc-2").status, 200u);
+  EXPECT_EQ(gateway.stop(), 0);
+  write_site({"plc-2"});
+  start_gateway();
+  EXPECT_EQ(get("/things/plc-2").status, 404u);
+  EXPECT_EQ(get("/things").json().size(), 2u);
 }
 
 TEST_F(gateway_fixture, a_second_gateway_on_the_same_data_dir_is_refused) {

@@ -44,13 +44,17 @@ bool is_wildcard(const std::string& host) {
   return false;
 }
 
-/// Saves the configured devices into the registry and returns every device
-/// the registry holds, so devices admitted earlier come back after a restart.
+/// The site config is the source of truth for devices: the registry takes
+/// its devices, and a device removed from the config is removed from the
+/// registry (said on stderr), so a decommissioned device never comes back.
+/// Returns the devices to run, as the registry now holds them.
 caf::expected<std::vector<config::device_config>>
 sync_registry(storage::device_registry& registry, const config::site_config& site) {
-  for (auto& dev : site.devices)
-    if (auto err = registry.save(dev))
-      return err;
+  auto removed = registry.replace_all(site.devices);
+  if (!removed)
+    return removed.error();
+  for (auto& id : *removed)
+    say("device '" + id + "' is no longer in the site config: removed from the registry");
   return registry.load_all();
 }
 
@@ -247,6 +251,9 @@ int run_gateway(config::site_config site) {
   auto things = sup_cfg.devices.size();
   auto supervisor = sys.spawn(gateway_supervisor, std::move(sup_cfg), directory,
                               caf::actor_cast<thing_listener_actor>(frontend->actor()));
+  // Every actor is listed in the directory; device pairs register themselves.
+  caf::anon_send(directory, register_atom::value, std::string{"wot_frontend"},
+                 std::string{"root"}, caf::actor_cast<caf::actor>(frontend->actor()));
   auto cause = std::make_shared<stop_cause>();
   auto watchdog_guard = sys.spawn(
     guard,
@@ -255,6 +262,8 @@ int run_gateway(config::site_config site) {
       {caf::actor_cast<caf::actor>(directory), "directory"},
       {caf::actor_cast<caf::actor>(supervisor), "root supervisor"}},
     cause);
+  caf::anon_send(directory, register_atom::value, std::string{"gateway_guard"},
+                 std::string{"root"}, caf::actor_cast<caf::actor>(watchdog_guard));
 
   // Stops everything; `code` is returned unless an actor failed.
   auto shut_down = [&](int code) {
