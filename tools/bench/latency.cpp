@@ -5,6 +5,11 @@
 //
 //   kagami-bench-latency --modbus-port P --register R --http-port Q
 //                        --path /things/plc-1/properties/mode [--reads N]
+//                        [--gap-ms G] [--http-only]
+//
+// --gap-ms pauses G ms before each read: the latency of a gateway that was
+// idle (its threads asleep), not of a busy one. --http-only skips the
+// direct Modbus reads (for a path that does not reach the device, e.g. a TD).
 //
 // Traffic goes to 127.0.0.1 only.
 
@@ -12,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <arpa/inet.h>
@@ -43,20 +49,26 @@ summary summarize(std::vector<double> us, double total_s) {
 }
 
 template <class Op>
-summary measure(int reads, int warmup, Op op) {
+summary measure(int reads, int warmup, std::chrono::milliseconds gap, Op op) {
   for (int i = 0; i < warmup; ++i)
     if (!op())
       return {};
   std::vector<double> us;
   us.reserve(reads);
   auto begin = clock_type::now();
+  std::chrono::duration<double> paused{0};
   for (int i = 0; i < reads; ++i) {
+    if (gap.count() > 0) {
+      auto p0 = clock_type::now();
+      std::this_thread::sleep_for(gap);
+      paused += clock_type::now() - p0;
+    }
     auto t0 = clock_type::now();
     if (!op())
       return {};
     us.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - t0).count());
   }
-  auto total = std::chrono::duration<double>(clock_type::now() - begin).count();
+  auto total = std::chrono::duration<double>(clock_type::now() - begin - paused).count();
   return summarize(std::move(us), total);
 }
 
@@ -124,29 +136,42 @@ void print(const char* label, const summary& s) {
 
 int main(int argc, char** argv) {
   CLI::App app{"kagami read latency: direct Modbus vs through kagamid"};
-  int modbus_port = 0, reg = 0, http_port = 0, reads = 20000;
+  int modbus_port = 0, reg = 0, http_port = 0, reads = 20000, gap_ms = 0;
+  bool http_only = false;
   std::string path;
   app.add_option("--modbus-port", modbus_port)->required();
   app.add_option("--register", reg)->required();
   app.add_option("--http-port", http_port)->required();
   app.add_option("--path", path)->required();
   app.add_option("--reads", reads);
+  app.add_option("--gap-ms", gap_ms, "pause before each read (idle latency)");
+  app.add_flag("--http-only", http_only, "measure only the HTTP path");
   CLI11_PARSE(app, argc, argv);
 
+  auto gap = std::chrono::milliseconds{gap_ms};
+  http_getter getter{static_cast<uint16_t>(http_port), path};
+  if (http_only) {
+    auto gateway = measure(reads, reads / 10, gap, [&] { return getter.get(); });
+    if (gateway.per_second == 0) {
+      std::fprintf(stderr, "a read failed during the measurement\n");
+      return 1;
+    }
+    print(("GET " + path).c_str(), gateway);
+    return 0;
+  }
   auto* ctx = modbus_new_tcp("127.0.0.1", modbus_port);
   if (!ctx || modbus_connect(ctx) != 0) {
     std::fprintf(stderr, "cannot connect to the device on port %d\n", modbus_port);
     return 1;
   }
-  auto direct = measure(reads, reads / 10, [&] {
+  auto direct = measure(reads, reads / 10, gap, [&] {
     uint16_t v;
     return modbus_read_registers(ctx, reg, 1, &v) == 1;
   });
   modbus_close(ctx);
   modbus_free(ctx);
 
-  http_getter getter{static_cast<uint16_t>(http_port), path};
-  auto gateway = measure(reads, reads / 10, [&] { return getter.get(); });
+  auto gateway = measure(reads, reads / 10, gap, [&] { return getter.get(); });
   if (direct.per_second == 0 || gateway.per_second == 0) {
     std::fprintf(stderr, "a read failed during the measurement\n");
     return 1;

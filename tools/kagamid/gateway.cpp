@@ -128,13 +128,13 @@ int wait_for_stop_signal() {
 /// request every few hundred microseconds finds its workers in that middle
 /// phase, so every hop through the scheduler (the virtual device) waits for
 /// the end of a sleep. "sharing" workers wait on a condition variable at
-/// once. Measured here (BENCHMARKS.md): the gateway's added read latency at
-/// p50 dropped by ~40 us (median of 6 runs, ~165 -> ~125 us), p99 by ~100
-/// us, and an idle gateway with an open event stream used 10 instead of 60
-/// ms CPU per 10 s. (An idle gateway does not wait for
-/// relaxed-sleep-duration: in 0.17.6 that phase is a condition-variable
-/// wait that enqueues signal.) Stealing with moderate-poll-attempts = 0 was
-/// about as fast but spread wider.
+/// once. Measured (BENCHMARKS.md, medians): the gateway's added read latency
+/// at p50 98 -> 50 us on a quiet machine (p99 301 -> 161 us), 165 -> 125 us
+/// on a loaded one; an idle gateway with an open event stream used 10-20
+/// instead of 70 ms CPU per 10 s; throughput under wrk the same within the
+/// noise. (An idle gateway does not wait for relaxed-sleep-duration: in
+/// 0.17.6 that phase is a condition-variable wait that enqueues signal.)
+/// Stealing with moderate-poll-attempts = 0 was about as fast.
 void configure_scheduler(caf::actor_system_config& cfg) {
   cfg.set("scheduler.policy", caf::atom("sharing"));
 }
