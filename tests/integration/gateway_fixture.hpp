@@ -108,8 +108,9 @@ protected:
   }
 
   void TearDown() override {
-    if (gateway.running())
+    if (gateway.running()) {
       EXPECT_EQ(gateway.stop(), 0) << "kagamid did not stop cleanly on SIGTERM";
+    }
     plc.stop();
     sensor.stop();
     std::error_code ignored;
