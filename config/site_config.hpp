@@ -58,6 +58,15 @@ struct http_limits_config {
     = default;
 };
 
+/// How the actor system schedules work (CAF's scheduler.policy).
+enum class scheduler_policy {
+  /// One shared queue; idle workers wait on a condition variable that new
+  /// work signals at once. Lowest latency for a gateway (BENCHMARKS.md).
+  sharing,
+  /// Work stealing: idle workers poll, then sleep in short steps.
+  stealing,
+};
+
 struct site_config {
   std::string site_name = "kagami";
   /// "HOST:PORT" of the WoT listener.
@@ -68,6 +77,7 @@ struct site_config {
   std::string public_base_url;
   timeout_config timeouts;
   http_limits_config http;
+  scheduler_policy scheduler = scheduler_policy::sharing;
   std::map<std::string, device_model> models;
   std::vector<device_config> devices;
 

@@ -1,5 +1,6 @@
 // Loading and validation of the site config (format: config/README.md).
 
+#include <array>
 #include <filesystem>
 #include <set>
 
@@ -43,6 +44,10 @@ void read_http_limits(const object_reader& r, http_limits_config& h) {
   r.read_int("bodyLimit", h.body_limit, 1024, 64 * 1024 * 1024);
   r.read_int("maxConnections", h.max_connections, 1, 100'000);
 }
+
+constexpr std::array<std::pair<std::string_view, scheduler_policy>, 2>
+  scheduler_names{{{"sharing", scheduler_policy::sharing},
+                   {"stealing", scheduler_policy::stealing}}};
 
 /// Reads the "models" array: paths to model files or inline models.
 void read_models(const object_reader& r, const std::string& base_dir,
@@ -168,7 +173,7 @@ site_config read_site(error_sink& sink, const json_value& doc,
   site_config site;
   object_reader r{sink, doc, ""};
   if (!r.known_keys({"$schema", "site", "listen", "dataDir", "publicBaseUrl",
-                     "timeouts", "http", "models", "devices"}))
+                     "timeouts", "http", "scheduler", "models", "devices"}))
     return site;
   std::string schema;
   r.read("$schema", schema);
@@ -191,6 +196,7 @@ site_config read_site(error_sink& sink, const json_value& doc,
     read_timeouts(object_reader{sink, *t, r.path("timeouts")}, site.timeouts);
   if (auto h = r.get_object("http"))
     read_http_limits(object_reader{sink, *h, r.path("http")}, site.http);
+  r.read_enum("scheduler", site.scheduler, scheduler_names);
   if (!sink.ok())
     return site;
   read_models(r, base_dir, read, site);

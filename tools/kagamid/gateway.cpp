@@ -118,8 +118,8 @@ int wait_for_stop_signal() {
   return sig;
 }
 
-/// CAF scheduler settings. Not in the site config yet (config/ owns it),
-/// hence fixed here. TODO(config): a `scheduler` section in site_config.
+/// CAF scheduler settings, from the site config's "scheduler" (default
+/// "sharing").
 ///
 /// The default work-stealing policy of CAF 0.17.6 lets an idle worker poll
 /// 100 times, then 500 times with `work-stealing.moderate-sleep-duration`
@@ -135,8 +135,10 @@ int wait_for_stop_signal() {
 /// noise. (An idle gateway does not wait for relaxed-sleep-duration: in
 /// 0.17.6 that phase is a condition-variable wait that enqueues signal.)
 /// Stealing with moderate-poll-attempts = 0 was about as fast.
-void configure_scheduler(caf::actor_system_config& cfg) {
-  cfg.set("scheduler.policy", caf::atom("sharing"));
+void configure_scheduler(caf::actor_system_config& cfg, config::scheduler_policy p) {
+  cfg.set("scheduler.policy", p == config::scheduler_policy::sharing
+                                ? caf::atom("sharing")
+                                : caf::atom("stealing"));
 }
 
 } // namespace
@@ -190,7 +192,7 @@ int run_gateway(config::site_config site) {
     return text;
   });
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
-  configure_scheduler(sys_cfg);
+  configure_scheduler(sys_cfg, site.scheduler);
   caf::actor_system sys{sys_cfg};
 
   // Declared before the server so that it is destroyed after it: the

@@ -135,6 +135,8 @@ INSTANTIATE_TEST_SUITE_P(
              "must be an integer from 1024 to 67108864"},
     bad_case{{{"/http/maxConnections", "0"}}, "/http/maxConnections",
              "must be an integer from 1 to 100000"},
+    bad_case{{{"/scheduler", R"("fifo")"}}, "/scheduler",
+             R"(unknown value "fifo"; expected one of: sharing, stealing)"},
     bad_case{{{"/http/maxConections", "5"}}, "/http/maxConections",
              R"(unknown key "maxConections" (did you mean "maxConnections"?))"},
     // Models.
@@ -258,6 +260,7 @@ TEST(site_rules, defaults) {
   EXPECT_EQ(site.site_name, "test");
   EXPECT_EQ(site.timeouts, timeout_config{});
   EXPECT_EQ(site.http, http_limits_config{});
+  EXPECT_EQ(site.scheduler, scheduler_policy::sharing);
   ASSERT_EQ(site.devices.size(), 2u);
   EXPECT_EQ(site.devices[1].title, "sensor-1"); // defaults to the id
   EXPECT_EQ(site.devices[1].unit_id, 1);
@@ -277,6 +280,7 @@ TEST(site_rules, every_field) {
     {"/timeouts", R"({"deviceMs": 200, "requestMs": 200, "httpReadMs": 1})"},
     {"/http", R"({"headerLimit": 1024, "bodyLimit": 67108864,
                   "maxConnections": 100000})"},
+    {"/scheduler", R"("stealing")"},
     {"/models/2", plc_inline},
     {"/devices/2", R"({"id": "x.Y_z-0", "title": "T", "model": "inline",
                        "address": "plc-7.hall:0", "unitId": 0})"},
@@ -289,6 +293,7 @@ TEST(site_rules, every_field) {
   EXPECT_EQ(site.timeouts.http_read_ms, 1u);
   EXPECT_EQ(site.http.body_limit, 67108864u);
   EXPECT_EQ(site.http.max_connections, 100000u);
+  EXPECT_EQ(site.scheduler, scheduler_policy::stealing);
   EXPECT_EQ(site.models.size(), 3u);
   ASSERT_EQ(site.devices.size(), 4u);
   EXPECT_EQ(site.devices[2].title, "T");
