@@ -19,6 +19,21 @@ device_adapter::read_many(const std::vector<const config::property_model*>& ps) 
   return out;
 }
 
+caf::expected<config::host_port>
+checked_endpoint(const config::device_config& dev,
+                 caf::expected<config::host_port> parsed,
+                 const adapter_options& opts) {
+  if (!parsed)
+    return make_error(ec::config_invalid, "device '" + dev.id + "': address: "
+                                            + detail_of(parsed.error()));
+  if (parsed->port == 0)
+    return make_error(ec::config_invalid,
+                      "device '" + dev.id + "': address has no port");
+  if (opts.timeout.count() <= 0)
+    return make_error(ec::config_invalid, "the device timeout must be positive");
+  return parsed;
+}
+
 void adapter_registry::add(config::device_protocol protocol, adapter_factory factory) {
   factories_[protocol] = std::move(factory);
 }

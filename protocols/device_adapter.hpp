@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/device_model.hpp"
+#include "config/network_address.hpp"
 #include "config/site_config.hpp"
 
 namespace kagami::protocols {
@@ -56,6 +57,15 @@ public:
 struct adapter_options {
   std::chrono::milliseconds timeout{1000};
 };
+
+/// Checks what every adapter factory needs before it can talk to `dev`: its
+/// parsed address (from config::parse_host_port or parse_http_address) has a
+/// port, and the timeout is positive. Errors are ec::config_invalid naming
+/// the device.
+caf::expected<config::host_port>
+checked_endpoint(const config::device_config& dev,
+                 caf::expected<config::host_port> parsed,
+                 const adapter_options& opts);
 
 /// Creates an adapter for `dev` of model `model`. Does no I/O: connections are
 /// opened lazily on first use and re-opened after failures.

@@ -344,15 +344,9 @@ caf::expected<std::unique_ptr<device_adapter>>
 make_http_device_adapter(const config::device_config& dev,
                          const config::device_model& model,
                          const adapter_options& opts) {
-  auto where = config::parse_http_address(dev.address);
+  auto where = checked_endpoint(dev, config::parse_http_address(dev.address), opts);
   if (!where)
-    return make_error(ec::config_invalid, "device '" + dev.id + "': address: "
-                                            + detail_of(where.error()));
-  if (where->port == 0)
-    return make_error(ec::config_invalid,
-                      "device '" + dev.id + "': address has no port");
-  if (opts.timeout.count() <= 0)
-    return make_error(ec::config_invalid, "the device timeout must be positive");
+    return std::move(where.error());
   for (const auto& p : model.properties) {
     auto what = "property '" + p.name + "'";
     const auto* b = std::get_if<config::http_binding>(&p.binding);

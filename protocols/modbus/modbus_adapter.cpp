@@ -241,18 +241,12 @@ caf::expected<std::unique_ptr<device_adapter>>
 make_modbus_adapter(const config::device_config& dev,
                     const config::device_model& model,
                     const adapter_options& opts) {
-  auto where = config::parse_host_port(dev.address);
+  auto where = checked_endpoint(dev, config::parse_host_port(dev.address), opts);
   if (!where)
-    return make_error(ec::config_invalid, "device '" + dev.id + "': address: "
-                                            + detail_of(where.error()));
-  if (where->port == 0)
-    return make_error(ec::config_invalid,
-                      "device '" + dev.id + "': address has no port");
+    return std::move(where.error());
   if (dev.unit_id < 0 || dev.unit_id > 255)
     return make_error(ec::config_invalid,
                       "device '" + dev.id + "': unit id must be 0..255");
-  if (opts.timeout.count() <= 0)
-    return make_error(ec::config_invalid, "the device timeout must be positive");
   for (const auto& p : model.properties) {
     const auto* b = std::get_if<modbus_binding>(&p.binding);
     if (b == nullptr)
