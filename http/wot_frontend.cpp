@@ -190,8 +190,9 @@ private:
                         const virtual_device_actor& handle) {
       thing_up(id, td, handle);
     };
-    auto on_down = [this](thing_down_atom, const std::string& id) {
-      thing_down(id);
+    auto on_down = [this](thing_down_atom, const std::string& id,
+                          const std::string& reason) {
+      thing_down(id, reason);
     };
     auto on_http = [this](http_atom, const http_exchange_ptr& x) {
       serve(x);
@@ -217,6 +218,7 @@ private:
     open_streams_ = 0;
     pending_streams_ = 0;
     things_.clear();
+    withdrawn_.clear();
     deadlines_.clear();
     terminated_flag_.store(true, std::memory_order_release);
   }
@@ -254,9 +256,13 @@ private:
     }
     auto thing_id = std::string{route.param("id")};
     auto it = things_.find(thing_id);
-    if (it == things_.end())
+    if (it == things_.end()) {
+      if (auto w = withdrawn_.find(thing_id); w != withdrawn_.end())
+        return reply_status(x, 503, "thing '" + thing_id
+                                      + "' is withdrawn: " + w->second);
       return reply_error(x, plan, make_error(ec::not_found,
                                              "no thing named '" + thing_id + "'"));
+    }
     auto& thing = it->second;
     auto name = std::string{route.param("name")};
     auto on_value = [x, plan](std::string& json) {
@@ -479,6 +485,7 @@ private:
   void thing_up(const std::string& id, const std::string& td,
                 const virtual_device_actor& handle) {
     things_[id] = thing_entry{td, handle};
+    withdrawn_.erase(id);
     // Streams of a restarted virtual device subscribe to the new one.
     for (auto& [key, sub] : subs_) {
       if (key.first != id || sub.streams.empty())
@@ -509,8 +516,12 @@ private:
     }
   }
 
-  void thing_down(const std::string& id) {
+  void thing_down(const std::string& id, const std::string& reason) {
     things_.erase(id);
+    if (reason.empty())
+      withdrawn_.erase(id);
+    else
+      withdrawn_[id] = reason;
     for (auto it = subs_.begin(); it != subs_.end();) {
       if (it->first.first != id) {
         ++it;
@@ -533,6 +544,8 @@ private:
   http::router router_ = http::router::wot();
   /// Things by id, in id order for stable paging.
   std::map<std::string, thing_entry> things_;
+  /// Things taken away with a reason (503 with it) until they come up again.
+  std::map<std::string, std::string> withdrawn_;
   std::map<stream_key, subscription> subs_;
   /// Requests waiting for a reply, oldest first.
   struct deadline {

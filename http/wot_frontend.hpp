@@ -23,8 +23,11 @@
 // - every keepalive_interval each open stream gets a comment line;
 // - at most max_event_streams streams are open (or being opened) at once;
 //   beyond that a subscription gets 503 problem+json;
-// - thing_down closes the streams of that thing; a thing_up for a restarted
-//   virtual device re-subscribes the open streams to the new one.
+// - thing_down closes the streams of that thing; with a reason, requests to
+//   the thing get 503 problem+json carrying the reason until it comes up
+//   again (a device that stopped matching the design information); a
+//   thing_up for a restarted virtual device re-subscribes the open streams
+//   to the new one.
 
 #include <chrono>
 #include <memory>

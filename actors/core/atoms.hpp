@@ -32,4 +32,12 @@ using respawn_atom = caf::atom_constant<caf::atom("respawn")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using http_atom = caf::atom_constant<caf::atom("http")>;
 
+// Onboarding.
+using admit_atom = caf::atom_constant<caf::atom("admit")>;
+using retire_atom = caf::atom_constant<caf::atom("retire")>;
+using seen_atom = caf::atom_constant<caf::atom("seen")>;
+using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
+using onboarded_atom = caf::atom_constant<caf::atom("onboarded")>;
+using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
+
 } // namespace kagami

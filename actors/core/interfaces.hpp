@@ -13,6 +13,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/core/atoms.hpp"
+#include "actors/core/device_messages.hpp"
 #include "actors/core/request_context.hpp"
 
 namespace kagami {
@@ -82,14 +83,25 @@ using directory_actor = caf::typed_actor<
   caf::replies_to<lookup_atom, std::string, std::string>::with<caf::actor>>;
 
 /// Whoever serves things to apps: learns when a virtual device comes up
-/// (thing id, TD JSON text, handle) and when it goes away for good.
+/// (thing id, TD JSON text, handle) and when it goes away (thing id,
+/// reason). An empty reason means the thing is gone (404 from then on); a
+/// reason means it is withdrawn and apps get 503 with that reason until it
+/// comes up again.
 using thing_listener_actor = caf::typed_actor<
   caf::reacts_to<thing_up_atom, std::string, std::string, virtual_device_actor>,
-  caf::reacts_to<thing_down_atom, std::string>>;
+  caf::reacts_to<thing_down_atom, std::string, std::string>>;
 
 /// The root supervisor: owns every real/virtual device pair, restarts a
 /// crashed actor with back-off up to a maximum count.
 using gateway_supervisor_actor = caf::typed_actor<
+  /// Starts serving `device` or, when a pair with that id runs with a
+  /// different config, replaces it. Replies true once the pair runs, or an
+  /// error (ec::config_invalid: unknown model; ec::unavailable: no
+  /// adapter). A device already served as is: true, nothing restarts.
+  caf::replies_to<admit_atom, config::device_config>::with<bool>,
+  /// Stops serving thing `id` (reason for apps: 503 until admitted again).
+  /// Unknown ids are ignored.
+  caf::reacts_to<retire_atom, std::string, std::string>,
   /// Internal: (device id, true for the real device) is due for a restart.
   caf::reacts_to<respawn_atom, std::string, bool>,
   /// Device pairs and their restart counts as JSON.

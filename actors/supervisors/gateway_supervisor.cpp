@@ -68,7 +68,8 @@ void on_child_down(self_ptr self, device_pair& pair, bool real,
     pair.given_up = kind + " crashed too often: " + to_string(reason);
     log("device " + pair.device.id + ": " + pair.given_up + "; not restarted");
     if (!real)
-      self->send(self->state.listener, thing_down_atom::value, pair.device.id);
+      self->send(self->state.listener, thing_down_atom::value, pair.device.id,
+                 "the virtual device crashed too often and was given up");
     else if (pair.virt)
       self->send(pair.virt, set_real_atom::value, real_device_actor{});
     return;
@@ -78,6 +79,47 @@ void on_child_down(self_ptr self, device_pair& pair, bool real,
   if (real && pair.virt)
     self->send(pair.virt, set_real_atom::value, real_device_actor{});
   self->delayed_send(self, *delay, respawn_atom::value, pair.device.id, real);
+}
+
+/// Starts the pair of `dev`. An unknown model is ec::config_invalid; a
+/// missing adapter leaves the pair given up and is ec::unavailable.
+caf::error start_pair(self_ptr self, const config::device_config& dev) {
+  auto& st = self->state;
+  auto model = st.cfg.site->model_of(dev);
+  if (!model) {
+    log("device " + dev.id + ": unknown model '" + dev.model + "', skipped");
+    return make_error(ec::config_invalid, "device " + dev.id
+                                            + ": unknown model '" + dev.model + "'");
+  }
+  auto& pair = st.pairs[dev.id];
+  pair.device = dev;
+  pair.model = model;
+  pair.given_up.clear();
+  pair.td = st.cfg.thing_description(dev, *model);
+  pair.real_restarts = restart_tracker{st.cfg.restarts};
+  pair.virt_restarts = restart_tracker{st.cfg.restarts};
+  auto adapter_ok = spawn_real(self, pair);
+  spawn_virtual(self, pair);
+  if (!adapter_ok)
+    return make_error(ec::unavailable, "device " + dev.id + ": " + pair.given_up);
+  return caf::none;
+}
+
+/// Stops both actors of `id` for good and forgets the pair.
+void stop_pair(self_ptr self, const std::string& id) {
+  auto it = self->state.pairs.find(id);
+  if (it == self->state.pairs.end())
+    return;
+  auto& pair = it->second;
+  if (pair.virt) {
+    self->demonitor(pair.virt.address());
+    self->send_exit(pair.virt, caf::exit_reason::user_shutdown);
+  }
+  if (pair.real) {
+    self->demonitor(pair.real.address());
+    self->send_exit(pair.real, caf::exit_reason::user_shutdown);
+  }
+  self->state.pairs.erase(it);
 }
 
 } // namespace
@@ -92,21 +134,8 @@ gateway_supervisor(self_ptr self, gateway_supervisor_config cfg,
   self->send(st.directory, register_atom::value,
              std::string{"gateway_supervisor"}, std::string{"root"},
              caf::actor_cast<caf::actor>(self));
-  for (auto& dev : st.cfg.devices) {
-    auto model = st.cfg.site->model_of(dev);
-    if (!model) {
-      log("device " + dev.id + ": unknown model '" + dev.model + "', skipped");
-      continue;
-    }
-    auto& pair = st.pairs[dev.id];
-    pair.device = dev;
-    pair.model = model;
-    pair.td = st.cfg.thing_description(dev, *model);
-    pair.real_restarts = restart_tracker{st.cfg.restarts};
-    pair.virt_restarts = restart_tracker{st.cfg.restarts};
-    spawn_real(self, pair);
-    spawn_virtual(self, pair);
-  }
+  for (auto& dev : st.cfg.devices)
+    start_pair(self, dev);
   self->set_down_handler([self](const caf::down_msg& msg) {
     for (auto& [id, pair] : self->state.pairs) {
       if (pair.real && msg.source == pair.real.address()) {
@@ -132,11 +161,33 @@ gateway_supervisor(self_ptr self, gateway_supervisor_config cfg,
     self->quit(msg.reason);
   });
   return {
+    [self](admit_atom, const config::device_config& dev) -> caf::result<bool> {
+      auto& pairs = self->state.pairs;
+      if (auto it = pairs.find(dev.id);
+          it != pairs.end() && it->second.device == dev
+          && it->second.given_up.empty())
+        return true;
+      stop_pair(self, dev.id);
+      log("device " + dev.id + ": admitted");
+      if (auto err = start_pair(self, dev))
+        return err;
+      return true;
+    },
+    [self](retire_atom, const std::string& id, const std::string& reason) {
+      if (self->state.pairs.count(id) == 0)
+        return;
+      log("device " + id + ": withdrawn: " + reason);
+      stop_pair(self, id);
+      self->send(self->state.listener, thing_down_atom::value, id, reason);
+    },
     [self](respawn_atom, const std::string& id, bool real) {
       auto it = self->state.pairs.find(id);
       if (it == self->state.pairs.end() || !it->second.given_up.empty())
         return;
       auto& pair = it->second;
+      // A pair re-admitted since the crash already runs fresh actors.
+      if ((real && pair.real) || (!real && pair.virt))
+        return;
       auto kind = real ? std::string{"real_device"} : std::string{"virtual_device"};
       self->send(self->state.directory, restarted_atom::value, kind, id);
       if (real) {

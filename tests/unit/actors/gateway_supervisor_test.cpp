@@ -93,9 +93,10 @@ protected:
           things[id] = h;
           ++ups[id];
         },
-        [this](thing_down_atom, const std::string& id) {
+        [this](thing_down_atom, const std::string& id, const std::string& reason) {
           std::lock_guard<std::mutex> guard{*mtx};
           things.erase(id);
+          downs[id] = reason;
         },
       };
     });
@@ -144,6 +145,19 @@ protected:
     return out;
   }
 
+  caf::expected<bool> admit(const config::device_config& dev) {
+    caf::expected<bool> out = make_error(ec::internal, "no reply");
+    self->request(supervisor, 2s, admit_atom::value, dev)
+      .receive([&](bool ok) { out = ok; }, [&](const caf::error& e) { out = e; });
+    return out;
+  }
+
+  std::string down_reason(const std::string& id) {
+    std::lock_guard<std::mutex> guard{*mtx};
+    auto it = downs.find(id);
+    return it == downs.end() ? std::string{"<none>"} : it->second;
+  }
+
   nlohmann::json inspect_supervisor() {
     std::string out = "[]";
     self->request(supervisor, 2s, inspect_atom::value)
@@ -166,6 +180,7 @@ protected:
   std::shared_ptr<std::mutex> mtx = std::make_shared<std::mutex>();
   std::map<std::string, virtual_device_actor> things;
   std::map<std::string, int> ups;
+  std::map<std::string, std::string> downs;
   caf::actor_system_config sys_cfg;
   caf::actor_system sys;
   caf::scoped_actor self;
@@ -233,4 +248,48 @@ TEST_F(gateway_supervisor_test, an_exception_in_a_device_handler_is_a_crash_that
   EXPECT_EQ(inspect_supervisor()[2]["realRestarts"], 1);
   EXPECT_EQ(value_of("d1"), "1.0");
   EXPECT_EQ(value_of("d2"), "2.0");
+}
+
+TEST_F(gateway_supervisor_test, admit_starts_a_new_pair_and_is_idempotent) {
+  config::device_config d4;
+  d4.id = "d4";
+  d4.model = "m";
+  d4.address = "127.0.0.1:4";
+  auto ok = admit(d4);
+  ASSERT_TRUE(ok) << to_string(ok.error());
+  ASSERT_TRUE(wait_until([&] { return thing("d4") != nullptr; }));
+  EXPECT_EQ(value_of("d4"), "2.0");
+  // The same device again: nothing restarts.
+  ASSERT_TRUE(admit(d4));
+  EXPECT_EQ(up_count("d4"), 1);
+  // A changed device replaces its pair.
+  d4.address = "127.0.0.1:5";
+  ASSERT_TRUE(admit(d4));
+  ASSERT_TRUE(wait_until([&] { return up_count("d4") == 2; }));
+  EXPECT_EQ(value_of("d4"), "2.0");
+}
+
+TEST_F(gateway_supervisor_test, admit_of_an_unknown_model_is_an_error_and_starts_nothing) {
+  config::device_config bad;
+  bad.id = "bad";
+  bad.model = "nope";
+  auto r = admit(bad);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(code_of(r.error()), ec::config_invalid);
+  EXPECT_FALSE(lookup("real_device", "bad"));
+}
+
+TEST_F(gateway_supervisor_test, retire_stops_the_pair_and_tells_the_listener_why) {
+  auto real = lookup("real_device", "d2");
+  ASSERT_TRUE(real);
+  self->send(supervisor, retire_atom::value, std::string{"d2"},
+             std::string{"profile no longer matches"});
+  ASSERT_TRUE(wait_until([&] { return thing("d2") == nullptr; }));
+  EXPECT_EQ(down_reason("d2"), "profile no longer matches");
+  ASSERT_TRUE(wait_until([&] { return lookup("real_device", "d2") == nullptr; }));
+  EXPECT_EQ(value_of("d1"), "1.0");
+  // Not restarted: the pair is gone, not crashed.
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(lookup("real_device", "d2"));
+  EXPECT_EQ(inspect_supervisor().size(), 2u);
 }

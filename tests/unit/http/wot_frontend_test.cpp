@@ -433,12 +433,26 @@ TEST_F(wot_frontend_test, thing_down_closes_the_things_streams) {
   auto head = c.read_head();
   ASSERT_TRUE(head);
   ASSERT_EQ(head->status, 200u);
-  caf::anon_send(frontend_->actor(), thing_down_atom::value, std::string{"t"});
+  caf::anon_send(frontend_->actor(), thing_down_atom::value, std::string{"t"},
+                 std::string{});
   bool eof = false;
   auto seen = c.read_stream_until([](const std::string&) { return false; }, 5s, &eof);
   EXPECT_TRUE(eof);
   EXPECT_TRUE(contains(seen, "0\r\n\r\n")) << seen; // the last chunk
   EXPECT_EQ(call(port_, "GET", "/things/t").status, 404u);
+}
+
+TEST_F(wot_frontend_test, a_withdrawn_thing_answers_503_with_the_reason_until_it_comes_back) {
+  caf::anon_send(frontend_->actor(), thing_down_atom::value, std::string{"t"},
+                 std::string{"firmware 9.9 no longer matches the design"});
+  ASSERT_TRUE(eventually([&] {
+    return call(port_, "GET", "/things/t/properties/temp").status == 503;
+  }));
+  auto r = call(port_, "GET", "/things/t");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_TRUE(contains(r.body, "no longer matches the design")) << r.body;
+  EXPECT_FALSE(contains(call(port_, "GET", "/things").body, "urn:kagami:thing:t"));
+  EXPECT_EQ(call(port_, "GET", "/things/other").status, 404u);
 }
 
 TEST_F(wot_frontend_test, stop_closes_streams_tells_monitors_and_later_requests_get_503) {
