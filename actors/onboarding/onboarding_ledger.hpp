@@ -1,0 +1,146 @@
+#pragma once
+
+// onboarding_ledger: what the onboarding supervisor knows about every device
+// it has seen, and the decision that follows a new observation. Plain C++,
+// no actors, no I/O: the supervisor persists and executes what it returns.
+//
+// Identity: a device is its MAC (or BD address) together with the address it
+// answers on ("02:99:00:00:00:11@10.99.1.11"); a device without a known MAC
+// (behind a router) is "ip:ADDRESS". The same MAC at a second address with a
+// different profile is a spoofing claim, never a profile change of the
+// admitted device.
+//
+// Not thread-safe; owned by one actor.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "protocols/discovery/discovery.hpp"
+
+namespace kagami::onboarding {
+
+using clock = std::chrono::steady_clock;
+
+/// The identity of the device behind a sighting whose MAC is known (or not).
+std::string identity_of(const protocols::device_sighting& s);
+
+/// What the design matcher said, reduced to what the ledger needs.
+struct match_summary {
+  bool admitted = false;
+  /// The name of the matching design entry.
+  std::string entry;
+  /// The entry's fixed thing id, if it has one.
+  std::string fixed_thing_id;
+  /// Why it did not match (or nothing).
+  std::string reason;
+};
+
+/// A device that is served as a virtual device.
+struct admitted_device {
+  std::string identity;
+  std::string thing_id;
+  std::string entry;
+  std::string mac;
+  std::string address;
+  protocols::discovery_kind source = protocols::discovery_kind::htip;
+  protocols::device_profile profile;
+
+  friend bool operator==(const admitted_device&, const admitted_device&) = default;
+};
+
+struct onboarding_decision {
+  enum class kind {
+    /// Nothing changes for apps (the same device, the same or an allowed
+    /// new profile); `device` holds the record to persist when `changed`.
+    keep,
+    /// Start serving `device` (new), or restart it (its address changed).
+    admit,
+    /// Stop serving `device.thing_id` (apps get 503 with `reason`), record
+    /// the device as rogue and refuse it.
+    withdraw,
+    /// Never served: record as rogue and refuse it.
+    refuse,
+  };
+  kind what = kind::keep;
+  admitted_device device;
+  bool changed = false;
+  std::string identity;
+  std::string reason;
+  /// False when the MAC belongs to an admitted device: refusing it would cut
+  /// the legitimate device off, so only the address is refused.
+  bool refuse_mac = true;
+};
+
+struct onboarding_ledger_config {
+  /// A failed profile fetch of the same sighting is retried after this.
+  std::chrono::seconds retry_after{30};
+  /// A device seen with an unchanged fingerprint is re-read after this.
+  std::chrono::seconds rematch_interval{300};
+  /// At most this many sightings are tracked; the oldest are forgotten.
+  size_t max_tracked = 10000;
+};
+
+class onboarding_ledger {
+public:
+  explicit onboarding_ledger(onboarding_ledger_config cfg = {}) : cfg_(cfg) {
+    // nop
+  }
+
+  /// True when `s` needs an onboarding now: nothing is in flight for it, and
+  /// its fingerprint is new or changed, or it was last read longer than
+  /// rematch_interval ago, or its last fetch failed longer than retry_after
+  /// ago. Marks it in flight when true.
+  bool begin(const protocols::device_sighting& s, clock::time_point now);
+
+  /// The onboarding of `s` ended without a profile.
+  void failed(const protocols::device_sighting& s, clock::time_point now);
+
+  /// The onboarding of `s` ended with `profile` (the MAC in `s` filled in
+  /// where it could be) and the matcher's verdict. Updates the ledger and
+  /// returns what the supervisor must do.
+  onboarding_decision decide(const protocols::device_sighting& s,
+                             const protocols::device_profile& profile,
+                             const match_summary& match, clock::time_point now);
+
+  /// Start-up: a device admitted before the restart.
+  void restore(admitted_device d);
+
+  /// Start-up and after refusals: an identity recorded as rogue.
+  void restore_rogue(const std::string& identity);
+
+  /// A thing id taken elsewhere (a configured device): never allocated.
+  void reserve(const std::string& thing_id);
+
+  const std::map<std::string, admitted_device>& admitted() const {
+    return admitted_;
+  }
+
+  bool is_rogue(const std::string& identity) const {
+    return rogues_.count(identity) > 0;
+  }
+
+private:
+  struct tracked {
+    std::string fingerprint;
+    clock::time_point last;
+    bool in_flight = false;
+    bool failed = false;
+  };
+
+  static std::string key_of(const protocols::device_sighting& s);
+  std::string allocate_thing_id(const std::string& entry) const;
+  const admitted_device* by_thing_id(const std::string& id) const;
+  void forget_oldest();
+
+  onboarding_ledger_config cfg_;
+  std::map<std::string, tracked> tracked_;
+  std::map<std::string, admitted_device> admitted_;
+  std::set<std::string> rogues_;
+  std::set<std::string> reserved_;
+};
+
+} // namespace kagami::onboarding
