@@ -182,9 +182,9 @@ lldp_builder& lldp_builder::end() {
   return tlv_header(0, 0);
 }
 
-std::vector<uint8_t> lldp_builder::bytes() const {
+std::vector<uint8_t> lldp_builder::bytes(bool pad) const {
   auto out = buf_;
-  if (out.size() < 60)
+  if (pad && out.size() < 60)
     out.resize(60, 0);
   return out;
 }

@@ -5,8 +5,8 @@
 // is told: it can build well-formed frames and, through tlv() and raw(),
 // malformed ones. It does not validate.
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -75,8 +75,8 @@ public:
   lldp_builder& end();
 
   /// The frame so far, padded with zeros to the Ethernet minimum of 60 bytes
-  /// (without FCS).
-  std::vector<uint8_t> bytes() const;
+  /// (without FCS) unless `pad` is false.
+  std::vector<uint8_t> bytes(bool pad = true) const;
 
 private:
   lldp_builder() = default;
