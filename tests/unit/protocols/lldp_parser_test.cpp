@@ -140,8 +140,10 @@ TEST(lldp_parser, builder_announcement_round_trip) {
 }
 
 TEST(lldp_parser, several_items_in_one_tlv) {
-  htip_item_bytes items[] = {{2, "ACME  "}, {3, "TH-20"}, {4, "r2"}, {1, "sensor"},
-                             {50, "\x01\x02"}, {255, std::string_view{"\x00\xff", 2}}, {255, "x"}, {77, "?"}};
+  htip_item_bytes items[] = {{2, "ACME  "},   {3, "TH-20"},
+                             {4, "r2"},       {1, "sensor"},
+                             {50, "\x01\x02"}, {255, std::string_view{"\x00\xff", 2}},
+                             {255, "x"},      {77, "?"}};
   auto f = parse_lldp_frame(start().htip_device_items(items).end().bytes());
   ASSERT_TRUE(f) << reason(f);
   ASSERT_TRUE(f->htip_device);
