@@ -107,4 +107,15 @@ using gateway_supervisor_actor = caf::typed_actor<
   /// Device pairs and their restart counts as JSON.
   caf::replies_to<inspect_atom>::with<std::string>>;
 
+/// Turns discovery sightings into device pairs (through the gateway
+/// supervisor) or rogue records (actors/onboarding/onboarding_supervisor.hpp).
+using onboarding_supervisor_actor = caf::typed_actor<
+  /// From a discovery source's thread: one observation of a device.
+  caf::reacts_to<seen_atom, protocols::device_sighting>,
+  /// From a discovery source's thread: input dropped as malformed
+  /// (source, where it came from, why).
+  caf::reacts_to<rejected_atom, std::string, std::string, std::string>,
+  /// Counters, admitted devices and rogues as JSON.
+  caf::replies_to<inspect_atom>::with<std::string>>;
+
 } // namespace kagami

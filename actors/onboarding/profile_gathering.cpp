@@ -1,0 +1,31 @@
+#include "actors/onboarding/profile_gathering.hpp"
+
+#include "actors/core/error.hpp"
+
+namespace kagami::onboarding {
+
+caf::expected<gathered> gather_and_match(protocols::device_sighting s,
+                                         const gathering_tools& tools) {
+  if (s.mac.empty() && !s.address.empty() && tools.mac_of)
+    s.mac = tools.mac_of(s.address);
+  gathered out;
+  if (s.profile) {
+    out.profile = *s.profile;
+  } else {
+    auto f = tools.fetchers.find(s.source);
+    if (f == tools.fetchers.end() || !f->second)
+      return make_error(ec::invalid_value,
+                        std::string{"no profile fetcher for "}
+                          + protocols::to_string(s.source) + " sightings");
+    auto p = f->second->fetch(s, tools.fetch_timeout);
+    if (!p)
+      return std::move(p.error());
+    out.profile = std::move(*p);
+  }
+  out.match = tools.match ? tools.match(s, out.profile)
+                          : match_summary{false, "", "", "no design information"};
+  out.sighting = std::move(s);
+  return out;
+}
+
+} // namespace kagami::onboarding
