@@ -14,7 +14,11 @@
 
 #include <caf/expected.hpp>
 
+#include "config/config_error.hpp"
+#include "config/design_info.hpp"
 #include "config/device_model.hpp"
+#include "config/discovery_config.hpp"
+#include "config/vendor_db.hpp"
 
 namespace kagami::config {
 
@@ -80,24 +84,20 @@ struct site_config {
   scheduler_policy scheduler = scheduler_policy::sharing;
   std::map<std::string, device_model> models;
   std::vector<device_config> devices;
+  /// The devices onboarding may admit and those it must refuse.
+  design_info design;
+  /// The "vendorDb" path as written (relative to the site file); empty:
+  /// none.
+  std::string vendor_db_file;
+  /// The database read from `vendor_db_file`.
+  config::vendor_db vendor_db;
+  /// The discovery sources; all off by default.
+  discovery_config discovery;
 
   /// Returns the model of `dev`, or nullptr.
   const device_model* model_of(const device_config& dev) const;
 
   friend bool operator==(const site_config&, const site_config&) = default;
-};
-
-/// Why a config was rejected: `file`, then the JSON pointer of the `field`,
-/// then the `reason`. to_string() gives "FILE: FIELD: REASON".
-struct config_error {
-  std::string file;
-  std::string field;
-  std::string reason;
-  std::string to_string() const;
-  /// An ec::config_invalid error whose detail is to_string().
-  caf::error to_error() const;
-
-  friend bool operator==(const config_error&, const config_error&) = default;
 };
 
 /// Returns the contents of the file at `path`, or nullopt with the reason in

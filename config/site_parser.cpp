@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "config/design_parser.hpp"
 #include "config/json_reader.hpp"
 #include "config/model_parser.hpp"
 #include "config/network_address.hpp"
@@ -168,12 +169,44 @@ void read_devices(const object_reader& r, site_config& site) {
   }
 }
 
+/// Reads "design", "vendorDb" and "discovery" (after models and devices).
+void read_onboarding(const object_reader& r, const std::string& base_dir,
+                     const read_file_fn& read, site_config& site) {
+  auto& sink = r.sink();
+  if (auto d = r.get_object("design"))
+    read_design(object_reader{sink, *d, r.path("design")}, site, site.design);
+  if (sink.ok() && r.read("vendorDb", site.vendor_db_file)) {
+    if (site.vendor_db_file.empty())
+      return (void) r.fail("vendorDb", "the vendor database path is empty");
+    auto path = resolve(base_dir, site.vendor_db_file);
+    std::string why;
+    auto text = read(path, why);
+    if (!text)
+      return (void) r.fail("vendorDb", "cannot read vendor database " + path
+                                         + ": " + why);
+    auto parsed = parse_vendor_db(*text, path);
+    if (auto err = std::get_if<config_error>(&parsed))
+      return (void) sink.fail(std::move(*err)); // names the database file
+    site.vendor_db = std::move(std::get<vendor_db>(parsed));
+  }
+  if (auto d = r.get_object("discovery"))
+    read_discovery(object_reader{sink, *d, r.path("discovery")},
+                   site.discovery);
+  if (sink.ok() && site.discovery.neighbours.enabled
+      && site.vendor_db_file.empty())
+    sink.fail(r.path("discovery") + "/neighbours/enabled",
+              "needs a vendorDb: "
+              "the neighbour source reports only devices in the vendor "
+              "database");
+}
+
 site_config read_site(error_sink& sink, const json_value& doc,
                       const std::string& base_dir, const read_file_fn& read) {
   site_config site;
   object_reader r{sink, doc, ""};
   if (!r.known_keys({"$schema", "site", "listen", "dataDir", "publicBaseUrl",
-                     "timeouts", "http", "scheduler", "models", "devices"}))
+                     "timeouts", "http", "scheduler", "models", "devices",
+                     "design", "vendorDb", "discovery"}))
     return site;
   std::string schema;
   r.read("$schema", schema);
@@ -202,6 +235,8 @@ site_config read_site(error_sink& sink, const json_value& doc,
   read_models(r, base_dir, read, site);
   if (sink.ok())
     read_devices(r, site);
+  if (sink.ok())
+    read_onboarding(r, base_dir, read, site);
   return site;
 }
 

@@ -1,0 +1,79 @@
+#include "config/discovery_config.hpp"
+
+#include <arpa/inet.h>
+
+#include "actors/core/error.hpp"
+
+namespace kagami::config {
+
+namespace {
+
+/// Linux accepts 1..15 bytes, not "." or "..", without '/', ':' or
+/// whitespace (dev_valid_name).
+bool is_interface_name(const std::string& s) {
+  if (s.empty() || s.size() > 15 || s == "." || s == "..")
+    return false;
+  for (unsigned char c : s)
+    if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
+      return false;
+  return true;
+}
+
+bool is_ipv4(const std::string& s) {
+  in_addr a;
+  return ::inet_pton(AF_INET, s.c_str(), &a) == 1;
+}
+
+bool is_ip(const std::string& s) {
+  in6_addr a;
+  return is_ipv4(s) || ::inet_pton(AF_INET6, s.c_str(), &a) == 1;
+}
+
+} // namespace
+
+std::optional<discovery_config::violation> discovery_config::check() const {
+  using v = violation;
+  if (!interface.empty() && !is_interface_name(interface))
+    return v{"/interface", "\"" + interface
+                             + "\" is not an interface name (1 to 15 "
+                               "characters without '/', ':' or spaces)"};
+  if (interface.empty()) {
+    for (auto [on, name] : {std::pair{htip.enabled, "htip"},
+                            std::pair{upnp.enabled, "upnp"},
+                            std::pair{neighbours.enabled, "neighbours"}})
+      if (on)
+        return v{"/interface", std::string{"is required when "} + name
+                                 + " is enabled: the OT-side interface"};
+  }
+  if (!local_address.empty() && !is_ipv4(local_address))
+    return v{"/localAddress",
+             "\"" + local_address + "\" is not an IPv4 address"};
+  if (upnp.search_interval_s < 1 || upnp.search_interval_s > 86'400)
+    return v{"/upnp/searchIntervalS", "must be 1 to 86400"};
+  if (upnp.unicast_targets.size() > 256)
+    return v{"/upnp/unicastTargets", "has more than 256 entries"};
+  for (size_t i = 0; i < upnp.unicast_targets.size(); ++i)
+    if (!is_ip(upnp.unicast_targets[i]))
+      return v{"/upnp/unicastTargets/" + std::to_string(i),
+               "\"" + upnp.unicast_targets[i]
+                 + "\" is not an IPv4 or IPv6 address"};
+  if (ble.bus != "system" && ble.bus != "session")
+    return v{"/ble/bus", "unknown value \"" + ble.bus
+                           + "\"; expected one of: system, session"};
+  if (neighbours.interval_s < 1 || neighbours.interval_s > 3600)
+    return v{"/neighbours/intervalS", "must be 1 to 3600"};
+  if (profile_timeout_ms < 100 || profile_timeout_ms > 60'000)
+    return v{"/profileTimeoutMs", "must be 100 to 60000"};
+  if (rematch_interval_s < 10 || rematch_interval_s > 86'400)
+    return v{"/rematchIntervalS", "must be 10 to 86400"};
+  return std::nullopt;
+}
+
+caf::error discovery_config::validate() const {
+  if (auto bad = check())
+    return make_error(ec::config_invalid,
+                      "/discovery" + bad->field + ": " + bad->reason);
+  return {};
+}
+
+} // namespace kagami::config
