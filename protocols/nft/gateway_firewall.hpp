@@ -9,11 +9,20 @@
 // default), with the sets and chains described in firewall_script.hpp. It
 // never reads, changes or flushes anything outside that table.
 //
+// What "refused" covers: every IPv4/IPv6 packet from the device (by MAC or
+// address) into or through the gateway, and every packet from the gateway
+// to its addresses. A family inet table sees no ARP, so ARP still passes;
+// a device refused by MAC alone still receives the gateway's packets, but
+// its replies are dropped, so no exchange completes (the lab test checks
+// ping and TCP both ways).
+//
 // Errors are values: ec::invalid_value for a malformed MAC, IP address or
 // table name (nothing reaches nft then); ec::not_found when the table is not
 // installed; ec::unavailable with "nftables: permission denied: kagamid
 // needs CAP_NET_ADMIN to refuse rogue devices" without CAP_NET_ADMIN;
 // ec::internal with "nftables: " and nft's own error text otherwise.
+// (On EPERM libnftables 1.0.6 also prints "Operation not permitted (you
+// must be root)" to stderr itself.)
 //
 // Restarts: the table lives in the kernel, not in kagamid. When kagamid
 // crashes or stops, the table and its sets stay in force, so every refused
