@@ -205,7 +205,9 @@ inline std::vector<std::string> namespaces_of(const std::string& prefix) {
 /// Live (non-zombie) processes whose command line names the lab's state
 /// directory; every process the lab starts does.
 inline std::string processes_of(const std::string& prefix) {
-  return run("pgrep -a -f " + shell_quote("/run/kagami-lab/" + prefix + "/")).out;
+  // "[t]123" matches "t123" but not this pgrep's own command line.
+  auto pattern = "/run/kagami-lab/[" + prefix.substr(0, 1) + "]" + prefix.substr(1) + "/";
+  return run("pgrep -a -f " + shell_quote(pattern)).out;
 }
 
 /// One line of `snmpwalk -On` / `snmpget -On` output.

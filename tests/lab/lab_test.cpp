@@ -152,7 +152,9 @@ std::vector<std::vector<uint8_t>> frames_of(const std::string& text) {
 }
 
 bool contains(const std::vector<uint8_t>& hay, const std::string& needle) {
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                     [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); })
+         != hay.end();
 }
 
 std::string mac_text(const std::vector<uint8_t>& f, size_t at) {
@@ -287,24 +289,36 @@ TEST_F(kagami_lab, bridge_mib_lists_every_device_mac_on_its_bridge_port) {
     for (auto& p : sw["ports"])
       EXPECT_EQ(ifindex_of[p.value("bridge_port", 0L)], p.value("ifindex", 0L)) << p.dump();
 
-    auto walk = lab.snmp("snmpwalk", sw_name, ro, fdb_port);
-    ASSERT_EQ(walk.exit_code, 0) << walk.err;
-    std::map<std::string, long> port_of;
-    for (auto& row : parse_snmp(walk.out))
-      port_of[row.oid.substr(std::string{fdb_port}.size())] = std::stol(row.value);
+    // MAC (as OID suffix) -> expected bridge port, for every device on the LAN.
     auto uplink = port_number(sw, str(sw["uplink"], "port"), "bridge_port");
+    std::map<std::string, std::pair<std::string, long>> expected;
     for (auto& d : lab.truth()["devices"]) {
       if (str(d, "role") == "spoofed")
         continue; // its MAC is plc-3's, pinned to plc-3's path
-      long expected = uplink; // behind the other switch or the router
-      if (d["switch"].is_string() && str(d, "switch") == sw_name)
-        expected = d.value("bridge_port", -1L);
       if (d["switch"].is_null())
         continue; // the routed cell: its MAC never reaches the LAN
-      auto key = mac_oid(str(d, "mac"));
-      ASSERT_TRUE(port_of.count(key)) << sw_name << " has no entry for " << str(d, "name") << "\n"
+      long port = str(d, "switch") == sw_name ? d.value("bridge_port", -1L) : uplink;
+      expected[mac_oid(str(d, "mac"))] = {str(d, "name"), port};
+    }
+    ASSERT_GE(expected.size(), 6u);
+    // The agent reads the fdb at most once a second: poll until it lists all.
+    command_result walk;
+    std::map<std::string, long> port_of;
+    eventually(
+      [&] {
+        walk = lab.snmp("snmpwalk", sw_name, ro, fdb_port);
+        port_of.clear();
+        for (auto& row : parse_snmp(walk.out))
+          port_of[row.oid.substr(std::string{fdb_port}.size())] = std::stol(row.value);
+        return std::all_of(expected.begin(), expected.end(),
+                           [&](auto& e) { return port_of.count(e.first) > 0; });
+      },
+      5s);
+    ASSERT_EQ(walk.exit_code, 0) << walk.err;
+    for (auto& [key, want] : expected) {
+      ASSERT_TRUE(port_of.count(key)) << sw_name << " has no entry for " << want.first << "\n"
                                       << walk.out;
-      EXPECT_EQ(port_of[key], expected) << sw_name << " " << str(d, "name");
+      EXPECT_EQ(port_of[key], want.second) << sw_name << " " << want.first;
     }
     // The pinned MAC is a management (static) entry.
     auto status = lab.snmp("snmpget", sw_name, ro,
