@@ -1,12 +1,14 @@
 #include "storage/device_registry.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "actors/core/error.hpp"
+#include "protocols/discovery/profile_json.hpp"
+#include "storage/record_key.hpp"
 
 namespace kagami::storage {
 
@@ -14,25 +16,10 @@ namespace {
 
 using nlohmann::json;
 
-/// Prints `key` for a message, escaping bytes that are not printable ASCII.
-std::string printable(std::string_view key) {
-  std::string result;
-  for (unsigned char c : key) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      result += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-      result += buf;
-    }
-  }
-  return result;
-}
-
 caf::error corrupt(std::string_view key, const std::string& reason) {
   return make_error(ec::storage_failure, "corrupt device record '"
-                                           + std::string{cf::devices} + "/"
-                                           + printable(key) + "': " + reason);
+                                           + record_name(cf::devices, key)
+                                           + "': " + reason);
 }
 
 /// Reads the string field `name` into `out`. A missing field is an error if
@@ -48,25 +35,99 @@ std::string read_string(const json& obj, const char* name, bool required,
   return {};
 }
 
+constexpr std::array<std::pair<std::string_view, config::criticality>, 4>
+  criticality_names{{{"low", config::criticality::low},
+                     {"medium", config::criticality::medium},
+                     {"high", config::criticality::high},
+                     {"critical", config::criticality::critical}}};
+
+json encode_facts(const onboarding_facts& f) {
+  json obj = json::object();
+  obj["identity"] = f.identity;
+  obj["mac"] = f.mac;
+  obj["address"] = f.address;
+  obj["source"] = protocols::to_string(f.source);
+  obj["seen_on"] = f.seen_on;
+  obj["profile"] = protocols::profile_to_json(f.profile);
+  obj["design_entry"] = f.design_entry;
+  obj["criticality"] = config::to_string(f.criticality);
+  obj["admitted_at_ms"] = f.admitted_at.time_since_epoch().count();
+  return obj;
+}
+
+/// Decodes the "onboarding" object; returns the reason of a failure or "".
+std::string decode_facts(const json& obj, onboarding_facts& f) {
+  if (!obj.is_object())
+    return "field 'onboarding' is not an object";
+  std::string source;
+  std::string crit;
+  for (auto reason :
+       {read_string(obj, "identity", true, f.identity),
+        read_string(obj, "mac", true, f.mac),
+        read_string(obj, "address", true, f.address),
+        read_string(obj, "source", true, source),
+        read_string(obj, "seen_on", true, f.seen_on),
+        read_string(obj, "design_entry", true, f.design_entry),
+        read_string(obj, "criticality", true, crit)})
+    if (!reason.empty())
+      return "onboarding: " + reason;
+  auto kind = protocols::discovery_kind_from_string(source);
+  if (!kind)
+    return "onboarding: unknown source '" + source + "'";
+  f.source = *kind;
+  auto c = std::find_if(criticality_names.begin(), criticality_names.end(),
+                        [&](auto& x) { return x.first == crit; });
+  if (c == criticality_names.end())
+    return "onboarding: unknown criticality '" + crit + "'";
+  f.criticality = c->second;
+  auto p = obj.find("profile");
+  if (p == obj.end())
+    return "onboarding: missing field 'profile'";
+  auto profile = protocols::profile_from_json(*p);
+  if (!profile)
+    return "onboarding: profile: " + detail_of(profile.error());
+  f.profile = std::move(*profile);
+  auto t = obj.find("admitted_at_ms");
+  if (t == obj.end())
+    return "onboarding: missing field 'admitted_at_ms'";
+  if (!t->is_number_integer())
+    return "onboarding: field 'admitted_at_ms' is not an integer";
+  f.admitted_at = timestamp{std::chrono::milliseconds{t->get<int64_t>()}};
+  return {};
+}
+
 } // namespace
 
-std::string encode_device_record(const config::device_config& dev) {
+const char* to_string(device_origin x) {
+  return x == device_origin::config ? "config" : "onboarded";
+}
+
+std::string encode_device_record(const device_record& rec) {
+  auto& dev = rec.device;
   json obj = json::object();
   obj["schema_version"] = device_record_version;
+  obj["origin"] = to_string(rec.origin);
   obj["id"] = dev.id;
   obj["title"] = dev.title;
   obj["model"] = dev.model;
   obj["address"] = dev.address;
   obj["unit_id"] = dev.unit_id;
   obj["tags"] = dev.tags;
+  if (rec.onboarding)
+    obj["onboarding"] = encode_facts(*rec.onboarding);
   // Replace invalid UTF-8 instead of throwing: config strings are UTF-8
-  // already, so this only guards against misuse.
+  // already and profile strings are sanitized by their parsers, so this
+  // only guards against misuse.
   return obj.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_device_record(const config::device_config& dev) {
+  return encode_device_record(device_record{dev, device_origin::config, {}});
 }
 
 namespace {
 
-caf::expected<config::device_config>
+caf::expected<device_record>
 decode_device_record_impl(std::string_view key, std::string_view bytes) {
   auto obj = json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (obj.is_discarded())
@@ -78,11 +139,12 @@ decode_device_record_impl(std::string_view key, std::string_view bytes) {
     return corrupt(key, "missing field 'schema_version'");
   if (!ver->is_number_integer())
     return corrupt(key, "field 'schema_version' is not an integer");
-  if (*ver != device_record_version)
+  if (*ver != 1 && *ver != device_record_version)
     return corrupt(key, "unsupported schema version " + ver->dump()
-                          + " (this gateway reads version "
+                          + " (this gateway reads versions 1 to "
                           + std::to_string(device_record_version) + ")");
-  config::device_config dev;
+  device_record rec;
+  auto& dev = rec.device;
   for (auto reason : {read_string(obj, "id", true, dev.id),
                       read_string(obj, "model", true, dev.model),
                       read_string(obj, "address", true, dev.address),
@@ -90,7 +152,7 @@ decode_device_record_impl(std::string_view key, std::string_view bytes) {
     if (!reason.empty())
       return corrupt(key, reason);
   if (dev.id != key)
-    return corrupt(key, "the record has id '" + printable(dev.id) + "'");
+    return corrupt(key, "the record has id '" + printable_key(dev.id) + "'");
   if (auto i = obj.find("unit_id"); i != obj.end()) {
     if (!i->is_number_integer() || *i < 0 || *i > 255)
       return corrupt(key, "field 'unit_id' is not an integer in [0, 255]");
@@ -105,13 +167,35 @@ decode_device_record_impl(std::string_view key, std::string_view bytes) {
       dev.tags.push_back(tag.get<std::string>());
     }
   }
-  return dev;
+  if (*ver == 1)
+    return rec; // Version 1 knew configured devices only.
+  std::string origin;
+  if (auto reason = read_string(obj, "origin", true, origin); !reason.empty())
+    return corrupt(key, reason);
+  if (origin == "config")
+    rec.origin = device_origin::config;
+  else if (origin == "onboarded")
+    rec.origin = device_origin::onboarded;
+  else
+    return corrupt(key, "unknown origin '" + printable_key(origin) + "'");
+  auto facts = obj.find("onboarding");
+  if (rec.origin == device_origin::config) {
+    if (facts != obj.end())
+      return corrupt(key, "a config record has field 'onboarding'");
+    return rec;
+  }
+  if (facts == obj.end())
+    return corrupt(key, "missing field 'onboarding'");
+  rec.onboarding.emplace();
+  if (auto reason = decode_facts(*facts, *rec.onboarding); !reason.empty())
+    return corrupt(key, reason);
+  return rec;
 }
 
 } // namespace
 
-caf::expected<config::device_config>
-decode_device_record(std::string_view key, std::string_view bytes) {
+caf::expected<device_record> decode_device_record(std::string_view key,
+                                                  std::string_view bytes) {
   try {
     return decode_device_record_impl(key, bytes);
   } catch (const std::exception& ex) {
@@ -121,9 +205,18 @@ decode_device_record(std::string_view key, std::string_view bytes) {
 }
 
 caf::error device_registry::save(const config::device_config& dev) {
-  if (dev.id.empty())
+  return save(device_record{dev, device_origin::config, {}});
+}
+
+caf::error device_registry::save(const device_record& rec) {
+  if (rec.device.id.empty())
     return make_error(ec::invalid_value, "a device record needs an id");
-  return store_.put(cf::devices, dev.id, encode_device_record(dev),
+  if ((rec.origin == device_origin::onboarded) != rec.onboarding.has_value())
+    return make_error(ec::invalid_value,
+                      "device record '" + rec.device.id
+                        + "': onboarding facts are required for an onboarded "
+                          "device and not allowed for a configured one");
+  return store_.put(cf::devices, rec.device.id, encode_device_record(rec),
                     write_options{.sync = true});
 }
 
@@ -131,17 +224,17 @@ caf::error device_registry::remove(std::string_view id) {
   return store_.erase(cf::devices, id, write_options{.sync = true});
 }
 
-caf::expected<std::optional<config::device_config>>
+caf::expected<std::optional<device_record>>
 device_registry::load(std::string_view id) {
   auto bytes = store_.get(cf::devices, id);
   if (!bytes)
     return std::move(bytes.error());
   if (!*bytes)
-    return std::optional<config::device_config>{};
-  auto dev = decode_device_record(id, **bytes);
-  if (!dev)
-    return std::move(dev.error());
-  return std::optional<config::device_config>{std::move(*dev)};
+    return std::optional<device_record>{};
+  auto rec = decode_device_record(id, **bytes);
+  if (!rec)
+    return std::move(rec.error());
+  return std::optional<device_record>{std::move(*rec)};
 }
 
 caf::expected<std::vector<std::string>>
@@ -155,12 +248,15 @@ device_registry::replace_all(const std::vector<config::device_config>& devices) 
     batch.put(cf::devices, dev.id, encode_device_record(dev));
   }
   std::vector<std::string> removed;
-  auto err = store_.for_each_prefix(cf::devices, "",
-                                    [&](std::string_view key, std::string_view) {
-                                      if (!keep.count(std::string{key}))
-                                        removed.emplace_back(key);
-                                      return true;
-                                    });
+  auto err = store_.for_each_prefix(
+    cf::devices, "", [&](std::string_view key, std::string_view bytes) {
+      if (keep.count(std::string{key}))
+        return true;
+      auto rec = decode_device_record(key, bytes);
+      if (!rec || rec->origin == device_origin::config)
+        removed.emplace_back(key);
+      return true;
+    });
   if (err)
     return err;
   for (auto& id : removed)
@@ -170,25 +266,48 @@ device_registry::replace_all(const std::vector<config::device_config>& devices) 
   return removed;
 }
 
-caf::expected<std::vector<config::device_config>> device_registry::load_all() {
-  std::vector<config::device_config> result;
+caf::expected<std::vector<device_record>> device_registry::load_records() {
+  std::vector<device_record> result;
   caf::error first_corrupt;
   auto err = store_.for_each_prefix(
     cf::devices, "", [&](std::string_view key, std::string_view bytes) {
-      auto dev = decode_device_record(key, bytes);
-      if (!dev) {
-        first_corrupt = std::move(dev.error());
+      auto rec = decode_device_record(key, bytes);
+      if (!rec) {
+        first_corrupt = std::move(rec.error());
         return false;
       }
-      result.push_back(std::move(*dev));
+      result.push_back(std::move(*rec));
       return true;
     });
   if (err)
     return err;
   if (first_corrupt)
     return first_corrupt;
-  std::sort(result.begin(), result.end(),
-            [](const auto& x, const auto& y) { return x.id < y.id; });
+  std::sort(result.begin(), result.end(), [](const auto& x, const auto& y) {
+    return x.device.id < y.device.id;
+  });
+  return result;
+}
+
+caf::expected<std::vector<config::device_config>> device_registry::load_all() {
+  auto all = load_records();
+  if (!all)
+    return std::move(all.error());
+  std::vector<config::device_config> result;
+  for (auto& rec : *all)
+    if (rec.origin == device_origin::config)
+      result.push_back(std::move(rec.device));
+  return result;
+}
+
+caf::expected<std::vector<device_record>> device_registry::load_onboarded() {
+  auto all = load_records();
+  if (!all)
+    return std::move(all.error());
+  std::vector<device_record> result;
+  for (auto& rec : *all)
+    if (rec.origin == device_origin::onboarded)
+      result.push_back(std::move(rec));
   return result;
 }
 

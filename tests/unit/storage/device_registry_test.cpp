@@ -63,7 +63,9 @@ TYPED_TEST(device_registry_test, round_trip_sorted_by_id) {
   auto one = reg.load("c_3");
   ASSERT_TRUE(one) << detail_of(one.error());
   ASSERT_TRUE(one->has_value());
-  EXPECT_EQ(**one, c);
+  EXPECT_EQ((*one)->device, c);
+  EXPECT_EQ((*one)->origin, device_origin::config);
+  EXPECT_FALSE((*one)->onboarding);
 }
 
 TYPED_TEST(device_registry_test, save_replaces_and_remove_deletes) {
@@ -138,8 +140,8 @@ TYPED_TEST(device_registry_test, corrupt_record_is_reported_by_key) {
     {"no version", "bad-4", R"({"id":"bad-4","model":"m","address":"a"})",
      "missing field 'schema_version'"},
     {"future version", "bad-5",
-     R"({"schema_version":2,"id":"bad-5","model":"m","address":"a"})",
-     "unsupported schema version 2"},
+     R"({"schema_version":3,"id":"bad-5","model":"m","address":"a"})",
+     "unsupported schema version 3"},
     {"id mismatch", "bad-6",
      R"({"schema_version":1,"id":"other","model":"m","address":"a"})",
      "the record has id 'other'"},
@@ -187,10 +189,11 @@ TEST(device_record, decode_accepts_optional_fields_missing) {
   auto dev = decode_device_record(
     "x", R"({"schema_version":1,"id":"x","model":"m","address":"h:502"})");
   ASSERT_TRUE(dev) << detail_of(dev.error());
-  EXPECT_EQ(dev->id, "x");
-  EXPECT_EQ(dev->title, "");
-  EXPECT_EQ(dev->unit_id, 1);
-  EXPECT_TRUE(dev->tags.empty());
+  EXPECT_EQ(dev->device.id, "x");
+  EXPECT_EQ(dev->device.title, "");
+  EXPECT_EQ(dev->device.unit_id, 1);
+  EXPECT_TRUE(dev->device.tags.empty());
+  EXPECT_EQ(dev->origin, device_origin::config);
 }
 
 TEST(device_record, encode_then_decode_is_identity) {
@@ -198,7 +201,134 @@ TEST(device_record, encode_then_decode_is_identity) {
   dev.title = "Prüfstand \"7\" \\ Δ";
   auto back = decode_device_record("round", encode_device_record(dev));
   ASSERT_TRUE(back) << detail_of(back.error());
-  EXPECT_EQ(*back, dev);
+  EXPECT_EQ(back->device, dev);
+  EXPECT_EQ(back->origin, device_origin::config);
+}
+
+device_record make_onboarded(std::string id) {
+  device_record rec;
+  rec.device = make_device(std::move(id));
+  rec.device.address = "10.99.2.11:502";
+  rec.origin = device_origin::onboarded;
+  onboarding_facts f;
+  f.identity = "mac:02:99:00:00:00:11";
+  f.mac = "02:99:00:00:00:11";
+  f.address = "10.99.2.11";
+  f.source = protocols::discovery_kind::upnp;
+  f.seen_on = "ssdp:ot0";
+  f.profile.vendor = "KAGAMI";
+  f.profile.product = "KS-PLC200";
+  f.profile.firmware = "2.4.1";
+  f.profile.udn = "uuid:1234";
+  f.design_entry = "press-plc";
+  f.criticality = config::criticality::high;
+  f.admitted_at = timestamp{std::chrono::milliseconds{1'790'000'000'123}};
+  rec.onboarding = f;
+  return rec;
+}
+
+TYPED_TEST(device_registry_test, onboarded_records_round_trip) {
+  auto reg = this->registry();
+  auto rec = make_onboarded("press-1");
+  ASSERT_FALSE(reg.save(rec));
+  ASSERT_FALSE(reg.save(make_device("cfg")));
+  auto one = reg.load("press-1");
+  ASSERT_TRUE(one) << detail_of(one.error());
+  ASSERT_TRUE(one->has_value());
+  EXPECT_EQ(**one, rec);
+  auto onboarded = reg.load_onboarded();
+  ASSERT_TRUE(onboarded) << detail_of(onboarded.error());
+  EXPECT_EQ(*onboarded, std::vector{rec});
+  auto configured = reg.load_all();
+  ASSERT_TRUE(configured);
+  EXPECT_EQ(*configured, std::vector{make_device("cfg")});
+}
+
+TYPED_TEST(device_registry_test, replace_all_keeps_onboarded_records) {
+  auto reg = this->registry();
+  ASSERT_FALSE(reg.save(make_device("old-cfg")));
+  ASSERT_FALSE(reg.save(make_onboarded("press-1")));
+  ASSERT_FALSE(reg.save(make_onboarded("taken")));
+  auto removed = reg.replace_all({make_device("new-cfg"), make_device("taken")});
+  ASSERT_TRUE(removed) << detail_of(removed.error());
+  EXPECT_EQ(*removed, std::vector<std::string>{"old-cfg"});
+  auto onboarded = reg.load_onboarded();
+  ASSERT_TRUE(onboarded);
+  ASSERT_EQ(onboarded->size(), 1u) << "the config replaces 'taken'";
+  EXPECT_EQ(onboarded->front(), make_onboarded("press-1"));
+  auto configured = reg.load_all();
+  ASSERT_TRUE(configured);
+  EXPECT_EQ(*configured,
+            (std::vector{make_device("new-cfg"), make_device("taken")}));
+}
+
+TYPED_TEST(device_registry_test, origin_and_facts_must_agree) {
+  auto reg = this->registry();
+  auto no_facts = make_onboarded("a");
+  no_facts.onboarding.reset();
+  EXPECT_EQ(code_of(reg.save(no_facts)), ec::invalid_value);
+  auto config_with_facts = make_onboarded("b");
+  config_with_facts.origin = device_origin::config;
+  EXPECT_EQ(code_of(reg.save(config_with_facts)), ec::invalid_value);
+  auto all = this->store_->get(cf::devices, "a");
+  ASSERT_TRUE(all);
+  EXPECT_FALSE(*all) << "a rejected save wrote a record";
+}
+
+TEST(device_record, version_1_reads_as_config) {
+  auto rec = decode_device_record(
+    "x", R"({"schema_version":1,"id":"x","model":"m","address":"h:502",
+            "title":"T","unit_id":4,"tags":["a"]})");
+  ASSERT_TRUE(rec) << detail_of(rec.error());
+  EXPECT_EQ(rec->origin, device_origin::config);
+  EXPECT_FALSE(rec->onboarding);
+  EXPECT_EQ(rec->device.unit_id, 4);
+  EXPECT_EQ(rec->device.tags, std::vector<std::string>{"a"});
+}
+
+TEST(device_record, corrupt_onboarded_records_name_the_reason) {
+  auto good = nlohmann::json::parse(encode_device_record(make_onboarded("p")));
+  struct row {
+    std::string pointer;
+    std::string value; // "<delete>" removes the field
+    std::string reason;
+  };
+  std::vector<row> rows{
+    {"/origin", "<delete>", "missing field 'origin'"},
+    {"/origin", R"("found")", "unknown origin 'found'"},
+    {"/onboarding", "<delete>", "missing field 'onboarding'"},
+    {"/onboarding", "7", "field 'onboarding' is not an object"},
+    {"/onboarding/source", R"("wifi")", "onboarding: unknown source 'wifi'"},
+    {"/onboarding/criticality", R"("huge")",
+     "onboarding: unknown criticality 'huge'"},
+    {"/onboarding/mac", "<delete>", "onboarding: missing field 'mac'"},
+    {"/onboarding/profile", "<delete>", "onboarding: missing field 'profile'"},
+    {"/onboarding/profile/vendor", "1",
+     "onboarding: profile: field 'vendor' is not a string"},
+    {"/onboarding/profile/colour", R"("red")",
+     "onboarding: profile: unknown field 'colour'"},
+    {"/onboarding/admitted_at_ms", R"("now")",
+     "onboarding: field 'admitted_at_ms' is not an integer"},
+  };
+  for (auto& r : rows) {
+    SCOPED_TRACE(r.pointer);
+    auto doc = good;
+    nlohmann::json::json_pointer ptr{r.pointer};
+    if (r.value == "<delete>")
+      doc[ptr.parent_pointer()].erase(ptr.back());
+    else
+      doc[ptr] = nlohmann::json::parse(r.value);
+    auto rec = decode_device_record("p", doc.dump());
+    ASSERT_FALSE(rec);
+    EXPECT_EQ(detail_of(rec.error()),
+              "corrupt device record 'devices/p': " + r.reason);
+  }
+  auto config_with_facts = good;
+  config_with_facts["origin"] = "config";
+  auto rec = decode_device_record("p", config_with_facts.dump());
+  ASSERT_FALSE(rec);
+  EXPECT_NE(detail_of(rec.error()).find("a config record has field 'onboarding'"),
+            std::string::npos);
 }
 
 } // namespace

@@ -1,0 +1,190 @@
+#include "storage/rogue_registry.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "actors/core/error.hpp"
+#include "protocols/discovery/profile_json.hpp"
+#include "storage/record_key.hpp"
+
+namespace kagami::storage {
+
+namespace {
+
+using nlohmann::json;
+
+caf::error corrupt(std::string_view key, const std::string& reason) {
+  return make_error(ec::storage_failure, "corrupt rogue record '"
+                                           + record_name(cf::rogues, key)
+                                           + "': " + reason);
+}
+
+std::string read_string(const json& obj, const char* name, bool required,
+                        std::string& out) {
+  auto i = obj.find(name);
+  if (i == obj.end())
+    return required ? std::string{"missing field '"} + name + "'" : "";
+  if (!i->is_string())
+    return std::string{"field '"} + name + "' is not a string";
+  out = i->get<std::string>();
+  return {};
+}
+
+std::string read_time(const json& obj, const char* name, timestamp& out) {
+  auto i = obj.find(name);
+  if (i == obj.end())
+    return std::string{"missing field '"} + name + "'";
+  if (!i->is_number_integer())
+    return std::string{"field '"} + name + "' is not an integer";
+  out = timestamp{std::chrono::milliseconds{i->get<int64_t>()}};
+  return {};
+}
+
+caf::expected<rogue_record> decode_impl(std::string_view key,
+                                        std::string_view bytes) {
+  auto obj = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (obj.is_discarded())
+    return corrupt(key, "not valid JSON");
+  if (!obj.is_object())
+    return corrupt(key, "not a JSON object");
+  auto ver = obj.find("schema_version");
+  if (ver == obj.end())
+    return corrupt(key, "missing field 'schema_version'");
+  if (!ver->is_number_integer() || *ver != rogue_record_version)
+    return corrupt(key, "unsupported schema version " + ver->dump()
+                          + " (this gateway reads version "
+                          + std::to_string(rogue_record_version) + ")");
+  rogue_record rec;
+  std::string source;
+  for (auto reason : {read_string(obj, "identity", true, rec.identity),
+                      read_string(obj, "mac", false, rec.mac),
+                      read_string(obj, "address", false, rec.address),
+                      read_string(obj, "source", true, source),
+                      read_string(obj, "seen_on", false, rec.seen_on),
+                      read_string(obj, "withdrawn_thing", false,
+                                  rec.withdrawn_thing),
+                      read_string(obj, "state", true, rec.state),
+                      read_time(obj, "first_seen_ms", rec.first_seen),
+                      read_time(obj, "last_seen_ms", rec.last_seen)})
+    if (!reason.empty())
+      return corrupt(key, reason);
+  if (rec.identity != key)
+    return corrupt(key, "the record has identity '"
+                          + printable_key(rec.identity) + "'");
+  auto kind = protocols::discovery_kind_from_string(source);
+  if (!kind)
+    return corrupt(key, "unknown source '" + printable_key(source) + "'");
+  rec.source = *kind;
+  if (auto i = obj.find("profile"); i != obj.end()) {
+    auto p = protocols::profile_from_json(*i);
+    if (!p)
+      return corrupt(key, "profile: " + detail_of(p.error()));
+    rec.profile = std::move(*p);
+  }
+  auto reasons = obj.find("reasons");
+  if (reasons == obj.end())
+    return corrupt(key, "missing field 'reasons'");
+  if (!reasons->is_array())
+    return corrupt(key, "field 'reasons' is not an array");
+  for (auto& r : *reasons) {
+    if (!r.is_string())
+      return corrupt(key, "field 'reasons' holds a value that is not a string");
+    rec.reasons.push_back(r.get<std::string>());
+  }
+  auto count = obj.find("count");
+  if (count == obj.end())
+    return corrupt(key, "missing field 'count'");
+  if (!count->is_number_unsigned())
+    return corrupt(key, "field 'count' is not a non-negative integer");
+  rec.count = count->get<uint64_t>();
+  return rec;
+}
+
+} // namespace
+
+std::string encode_rogue_record(const rogue_record& rec) {
+  json obj = json::object();
+  obj["schema_version"] = rogue_record_version;
+  obj["identity"] = rec.identity;
+  obj["mac"] = rec.mac;
+  obj["address"] = rec.address;
+  obj["source"] = protocols::to_string(rec.source);
+  obj["seen_on"] = rec.seen_on;
+  if (rec.profile)
+    obj["profile"] = protocols::profile_to_json(*rec.profile);
+  obj["reasons"] = rec.reasons;
+  obj["withdrawn_thing"] = rec.withdrawn_thing;
+  obj["first_seen_ms"] = rec.first_seen.time_since_epoch().count();
+  obj["last_seen_ms"] = rec.last_seen.time_since_epoch().count();
+  obj["count"] = rec.count;
+  obj["state"] = rec.state;
+  return protocols::to_json_text(obj);
+}
+
+caf::expected<rogue_record> decode_rogue_record(std::string_view key,
+                                                std::string_view bytes) {
+  try {
+    return decode_impl(key, bytes);
+  } catch (const std::exception& ex) {
+    return corrupt(key, ex.what());
+  }
+}
+
+caf::error rogue_registry::save(const rogue_record& rec) {
+  if (rec.identity.empty())
+    return make_error(ec::invalid_value, "a rogue record needs an identity");
+  if (rec.state.empty())
+    return make_error(ec::invalid_value, "a rogue record needs a state");
+  return store_.put(cf::rogues, rec.identity, encode_rogue_record(rec),
+                    write_options{.sync = true});
+}
+
+caf::expected<rogue_record> rogue_registry::note(const rogue_record& seen) {
+  rogue_record rec = seen;
+  auto old = load(seen.identity);
+  if (old && *old) {
+    rec.first_seen = (*old)->first_seen;
+    rec.count = (*old)->count + 1;
+  }
+  if (auto err = save(rec))
+    return err;
+  return rec;
+}
+
+caf::error rogue_registry::remove(std::string_view identity) {
+  return store_.erase(cf::rogues, identity, write_options{.sync = true});
+}
+
+caf::expected<std::optional<rogue_record>>
+rogue_registry::load(std::string_view identity) {
+  auto bytes = store_.get(cf::rogues, identity);
+  if (!bytes)
+    return std::move(bytes.error());
+  if (!*bytes)
+    return std::optional<rogue_record>{};
+  auto rec = decode_rogue_record(identity, **bytes);
+  if (!rec)
+    return std::move(rec.error());
+  return std::optional<rogue_record>{std::move(*rec)};
+}
+
+caf::expected<std::vector<rogue_record>> rogue_registry::load_all() {
+  std::vector<rogue_record> result;
+  caf::error first_corrupt;
+  auto err = store_.for_each_prefix(
+    cf::rogues, "", [&](std::string_view key, std::string_view bytes) {
+      auto rec = decode_rogue_record(key, bytes);
+      if (!rec) {
+        first_corrupt = std::move(rec.error());
+        return false;
+      }
+      result.push_back(std::move(*rec));
+      return true;
+    });
+  if (err)
+    return err;
+  if (first_corrupt)
+    return first_corrupt;
+  return result; // Keys are unique and visited in ascending order.
+}
+
+} // namespace kagami::storage
