@@ -50,11 +50,16 @@ http_sim_state::http_sim_state(http_sim_config cfg) : cfg_(std::move(cfg)) {
 
 sim_response http_sim_state::handle(std::string_view method, std::string_view target,
                                     std::string_view body) {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::unique_lock<std::mutex> guard{mtx_};
   ++requests_;
   std::string path{target.substr(0, target.find('?'))};
   if (auto i = cfg_.raw.find(path); i != cfg_.raw.end())
     return {i->second.status, i->second.content_type, i->second.body};
+  if (auto i = handlers_.find(path); i != handlers_.end()) {
+    auto fn = i->second;
+    guard.unlock();
+    return fn(method, body);
+  }
   bool known = false;
   if (auto i = cfg_.actions.find(path); i != cfg_.actions.end()) {
     known = true;
@@ -197,6 +202,14 @@ json http_sim_state::last_action_input(const std::string& path) const {
 uint64_t http_sim_state::requests() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return requests_;
+}
+
+void http_sim_state::set_handler(const std::string& path, path_handler fn) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (fn)
+    handlers_[path] = std::move(fn);
+  else
+    handlers_.erase(path);
 }
 
 } // namespace kagami::devsim

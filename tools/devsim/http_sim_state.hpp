@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,17 @@ public:
   /// Installs (or with nullopt removes) a fixed reply for `path`.
   void set_raw(const std::string& path, std::optional<http_raw_reply> reply);
 
+  /// Answers one request to a path in code instead of from the config.
+  using path_handler =
+    std::function<sim_response(std::string_view method, std::string_view body)>;
+
+  /// Installs (or with nullptr removes) the handler of `path`. A raw reply
+  /// for the same path still takes precedence (tests use it to break a
+  /// handled path); otherwise the handler answers every method. It runs on
+  /// the server thread without this state's lock held, so it may call the
+  /// other accessors.
+  void set_handler(const std::string& path, path_handler fn);
+
   /// Delays every reply by `d` (zero for none), to make clients time out.
   void set_reply_delay(std::chrono::milliseconds d);
   std::chrono::milliseconds reply_delay() const;
@@ -78,6 +90,7 @@ private:
   std::vector<dynamic_state> dynamics_;
   std::map<std::string, uint64_t> action_counts_;
   std::map<std::string, nlohmann::json> action_inputs_;
+  std::map<std::string, path_handler> handlers_;
   std::chrono::milliseconds delay_{0};
   bool paused_ = false;
   uint64_t requests_ = 0;

@@ -2,6 +2,8 @@
 //
 //   kagami-devsim modbus --config FILE [--listen HOST:PORT]
 //   kagami-devsim http   --config FILE [--listen HOST:PORT]
+//   kagami-devsim upnp   --config FILE [--listen IPV4:PORT] [--ssdp-port N]
+//                        [--no-multicast] [--notify-to IPV4:PORT]...
 //
 // --listen defaults to 127.0.0.1:0 (a free port). Once serving, it prints
 // exactly one line "READY <kind> <host>:<port>" to stdout. Exit codes: 0 after
@@ -23,6 +25,7 @@
 #include "config/network_address.hpp"
 #include "tools/devsim/http_simulator.hpp"
 #include "tools/devsim/modbus_simulator.hpp"
+#include "tools/devsim/upnp_simulator.hpp"
 
 namespace {
 
@@ -63,7 +66,7 @@ int serve(caf::expected<std::unique_ptr<Simulator>> started, const char* kind,
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kagami-devsim: simulated Modbus/TCP and HTTP/JSON devices"};
+  CLI::App app{"kagami-devsim: simulated Modbus/TCP, HTTP/JSON and UPnP devices"};
   app.require_subcommand(1);
   std::string config_file;
   std::string listen = "127.0.0.1:0";
@@ -72,6 +75,16 @@ int main(int argc, char** argv) {
     sub->add_option("--config", config_file, "simulator config (JSON)")->required();
     sub->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
   }
+  devsim::upnp_sim_network net;
+  bool no_multicast = false;
+  auto* upnp = app.add_subcommand("upnp", "simulate a UPnP device (SSDP + HTTP/JSON)");
+  upnp->add_option("--config", config_file, "simulator config (JSON)")->required();
+  upnp->add_option("--listen", listen, "IPV4:PORT of the HTTP server (port 0: any free port)");
+  upnp->add_option("--ssdp-port", net.ssdp_port, "UDP port for M-SEARCH (default 1900)");
+  upnp->add_flag("--no-multicast", no_multicast,
+                 "do not join 239.255.255.250 nor send NOTIFYs to it");
+  upnp->add_option("--notify-to", net.notify_targets,
+                   "also send every NOTIFY to IPV4:PORT (repeatable)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -97,6 +110,17 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  if (app.got_subcommand("upnp")) {
+    auto cfg = devsim::parse_upnp_sim_config(text, config_file);
+    if (auto* err = std::get_if<devsim::sim_config_error>(&cfg)) {
+      std::cerr << "kagami-devsim: " << err->to_string() << "\n";
+      return 2;
+    }
+    net.multicast = !no_multicast;
+    return serve(devsim::upnp_simulator::start(std::get<devsim::upnp_sim_config>(cfg),
+                                               where->host, where->port, net),
+                 "upnp", set);
+  }
   if (modbus) {
     auto cfg = devsim::parse_modbus_sim_config(text, config_file);
     if (auto* err = std::get_if<devsim::sim_config_error>(&cfg)) {
