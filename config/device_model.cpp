@@ -56,6 +56,7 @@ const char* to_string(device_protocol x) {
   switch (x) {
     case device_protocol::modbus_tcp: return "modbus-tcp";
     case device_protocol::http_json: return "http-json";
+    case device_protocol::ble_gatt: return "ble-gatt";
   }
   return "unknown";
 }

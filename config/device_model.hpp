@@ -89,7 +89,25 @@ struct modbus_action_binding {
                          const modbus_action_binding&) = default;
 };
 
-using property_binding = std::variant<std::monostate, modbus_binding, http_binding>;
+// -- BLE GATT binding ---------------------------------------------------------
+
+/// How the bytes of a GATT characteristic value encode a property value.
+enum class gatt_encoding { utf8, uint8, int16le, uint16le, float32le };
+
+/// One value in a BLE device: the characteristic with UUID `characteristic`
+/// (128-bit, lower case) on the device, read with ReadValue and written with
+/// WriteValue. Numeric encodings carry `raw * scale`; writes divide and round.
+struct ble_gatt_binding {
+  std::string characteristic;
+  gatt_encoding encoding = gatt_encoding::utf8;
+  double scale = 1.0;
+
+  friend bool operator==(const ble_gatt_binding&, const ble_gatt_binding&)
+    = default;
+};
+
+using property_binding
+  = std::variant<std::monostate, modbus_binding, http_binding, ble_gatt_binding>;
 using action_binding
   = std::variant<std::monostate, modbus_action_binding, http_action_binding>;
 
@@ -127,7 +145,8 @@ struct event_model {
   friend bool operator==(const event_model&, const event_model&) = default;
 };
 
-enum class device_protocol { modbus_tcp, http_json };
+/// ble_gatt: BLE GATT through BlueZ; such models have no actions.
+enum class device_protocol { modbus_tcp, http_json, ble_gatt };
 
 struct device_model {
   /// Unique model id, referenced by site devices.

@@ -16,9 +16,18 @@ namespace kagami::config {
 template <class E>
 using named = std::pair<std::string_view, E>;
 
-inline constexpr std::array<named<device_protocol>, 2> protocol_names{{
+inline constexpr std::array<named<device_protocol>, 3> protocol_names{{
   {"modbus-tcp", device_protocol::modbus_tcp},
   {"http-json", device_protocol::http_json},
+  {"ble-gatt", device_protocol::ble_gatt},
+}};
+
+inline constexpr std::array<named<gatt_encoding>, 5> gatt_encoding_names{{
+  {"utf8", gatt_encoding::utf8},
+  {"uint8", gatt_encoding::uint8},
+  {"int16le", gatt_encoding::int16le},
+  {"uint16le", gatt_encoding::uint16le},
+  {"float32le", gatt_encoding::float32le},
 }};
 
 inline constexpr std::array<named<value_type>, 4> type_names{{

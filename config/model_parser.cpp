@@ -364,18 +364,85 @@ void read_http_action(const object_reader& r, http_action_binding& b) {
   read_path(r, "path", b.path, need::required);
 }
 
+// -- BLE GATT bindings --------------------------------------------------------
+
+/// A 128-bit UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in lower case, or ""
+/// when `text` is not one.
+std::string lower_uuid128(std::string_view text) {
+  static constexpr std::string_view pattern
+    = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+  if (text.size() != pattern.size())
+    return {};
+  std::string out{text};
+  for (size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (pattern[i] == '-') {
+      if (c != '-')
+        return {};
+    } else if (c >= 'A' && c <= 'F') {
+      out[i] = static_cast<char>(c - 'A' + 'a');
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return {};
+    }
+  }
+  return out;
+}
+
+void read_ble_property(const object_reader& r, property_model& p) {
+  auto& sink = r.sink();
+  if (!r.known_keys({"characteristic", "encoding", "scale"}))
+    return;
+  auto& b = p.binding.emplace<ble_gatt_binding>();
+  std::string uuid;
+  if (r.read("characteristic", uuid, need::required)) {
+    b.characteristic = lower_uuid128(uuid);
+    if (b.characteristic.empty())
+      r.fail("characteristic", "\"" + uuid + "\" is not a 128-bit UUID "
+                               "(0000xxxx-0000-1000-8000-00805f9b34fb)");
+  }
+  r.read_enum("encoding", b.encoding, gatt_encoding_names, need::required);
+  if (!sink.ok())
+    return;
+  auto text = b.encoding == gatt_encoding::utf8;
+  if (text && r.has("scale")) {
+    r.fail("scale", "does not apply to encoding utf8");
+    return;
+  }
+  if (r.read("scale", b.scale) && (b.scale == 0.0 || !std::isfinite(b.scale)))
+    r.fail("scale", "must be a finite number other than 0");
+  if (text && p.schema.type != value_type::string)
+    r.fail("encoding", "utf8 carries a string; the property's type is "
+                         + std::string{to_string(p.schema.type)});
+  else if (!text && !is_numeric(p.schema.type))
+    r.fail("encoding", name_of(gatt_encoding_names, b.encoding)
+                         + " carries a number; the property's type is "
+                         + std::string{to_string(p.schema.type)});
+}
+
 // -- affordances --------------------------------------------------------------
 
+/// The key of the binding object of `proto` in an affordance.
+std::string binding_key(device_protocol proto) {
+  switch (proto) {
+    case device_protocol::modbus_tcp: return "modbus";
+    case device_protocol::http_json: return "http";
+    case device_protocol::ble_gatt: return "ble";
+  }
+  return "";
+}
+
 /// The binding object of an affordance; fails if it is missing or if the
-/// binding of the other protocol is there.
+/// binding of another protocol is there.
 const json_value* binding_of(const object_reader& r, device_protocol proto) {
-  auto modbus = proto == device_protocol::modbus_tcp;
-  std::string mine = modbus ? "modbus" : "http";
-  std::string other = modbus ? "http" : "modbus";
-  if (r.has(other)) {
-    r.fail(other, "does not fit protocol " + name_of(protocol_names, proto)
+  std::string mine = binding_key(proto);
+  for (auto other : {device_protocol::modbus_tcp, device_protocol::http_json,
+                     device_protocol::ble_gatt}) {
+    auto key = binding_key(other);
+    if (other != proto && r.has(key)) {
+      r.fail(key, "does not fit protocol " + name_of(protocol_names, proto)
                     + "; use \"" + mine + "\"");
-    return nullptr;
+      return nullptr;
+    }
   }
   return r.get_object(mine, need::required);
 }
@@ -387,7 +454,7 @@ property_model read_property(error_sink& sink, device_protocol proto,
   p.name = name;
   object_reader r{sink, v, pointer};
   if (!r.known_keys({"type", "unit", "minimum", "maximum", "enum", "readOnly",
-                     "description", "modbus", "http"}))
+                     "description", "modbus", "http", "ble"}))
     return p;
   read_schema(r, p.schema);
   if (!sink.ok())
@@ -406,6 +473,8 @@ property_model read_property(error_sink& sink, device_protocol proto,
       check_modbus_property(r, br, p.schema, mb);
     if (sink.ok())
       bound_by_register(p.schema, mb);
+  } else if (proto == device_protocol::ble_gatt) {
+    read_ble_property(object_reader{sink, *b, r.path("ble")}, p);
   } else {
     read_http_property(object_reader{sink, *b, r.path("http")}, p);
   }
@@ -418,8 +487,14 @@ action_model read_action(error_sink& sink, device_protocol proto,
   action_model a;
   a.name = name;
   object_reader r{sink, v, pointer};
-  if (!r.known_keys({"description", "input", "idempotent", "modbus", "http"}))
+  if (!r.known_keys({"description", "input", "idempotent", "modbus", "http",
+                     "ble"}))
     return a;
+  if (proto == device_protocol::ble_gatt) {
+    sink.fail(r.pointer(),
+              "ble-gatt models have no actions; map values to properties");
+    return a;
+  }
   r.read("description", a.description);
   r.read("idempotent", a.idempotent);
   if (auto input = r.get_object("input")) {

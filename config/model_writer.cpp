@@ -57,6 +57,13 @@ json property_json(const property_model& p) {
     if (!h->write_path.empty())
       hj["writePath"] = h->write_path;
     j["http"] = std::move(hj);
+  } else if (auto g = std::get_if<ble_gatt_binding>(&p.binding)) {
+    json gj;
+    gj["characteristic"] = g->characteristic;
+    gj["encoding"] = name_of(gatt_encoding_names, g->encoding);
+    if (g->scale != 1.0)
+      gj["scale"] = g->scale;
+    j["ble"] = std::move(gj);
   }
   return j;
 }

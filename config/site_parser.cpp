@@ -1,6 +1,7 @@
 // Loading and validation of the site config (format: config/README.md).
 
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -18,6 +19,18 @@ namespace kagami::config {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// "AA:BB:CC:DD:EE:FF", hex digits in either case.
+bool is_bd_address(const std::string& s) {
+  if (s.size() != 17)
+    return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = s[i];
+    if (i % 3 == 2 ? c != ':' : !std::isxdigit(static_cast<unsigned char>(c)))
+      return false;
+  }
+  return true;
+}
 
 std::string resolve(const std::string& base_dir, const std::string& path) {
   fs::path p{path};
@@ -118,7 +131,13 @@ void read_device(const object_reader& r, const site_config& site,
     return;
   }
   auto modbus = model->protocol == device_protocol::modbus_tcp;
-  if (r.read("address", d.address, need::required)) {
+  if (model->protocol == device_protocol::ble_gatt) {
+    // A BLE device is reached through BlueZ by its BD address.
+    if (r.read("address", d.address, need::required) && !is_bd_address(d.address))
+      r.fail("address", "\"" + d.address + "\": not a BD address "
+                          "(AA:BB:CC:DD:EE:FF) (model " + model->id
+                          + " is ble-gatt)");
+  } else if (r.read("address", d.address, need::required)) {
     auto addr = modbus ? parse_host_port(d.address)
                        : parse_http_address(d.address);
     if (!addr)
