@@ -561,7 +561,7 @@ TEST_F(kagami_lab, plc3_stays_reachable_while_spoof1_sends_with_its_mac) {
   // spoof-1 sends frames with plc-3's MAC (ARP, LLDP) for about 3 s ...
   auto spoof_cmd = "ip netns exec " + lab.ns("spoof-1") + " sh -c 'for i in $(seq 15); do lldpcli -u "
                    + lab.state_dir() + "/spoof-1/lldpd.sock update >/dev/null; "
-                   + "ping -c1 -W1 -i 0.2 " + str(lab.truth()["gateway"], "ot_ip")
+                   + "ping -c1 -W 0.2 " + str(lab.truth()["gateway"], "ot_ip")
                    + " >/dev/null 2>&1; done' &";
   // ... while the gateway keeps reading plc-3's Modbus registers.
   auto r = run(spoof_cmd + " ok=0; for i in $(seq 10); do ip netns exec " + lab.ns("gw")
