@@ -133,6 +133,7 @@ onboarding_ledger::decide(const device_sighting& s, const device_profile& profil
   dev.mac = s.mac;
   dev.address = s.address;
   dev.source = s.source;
+  dev.seen_on = s.seen_on;
   dev.profile = profile;
   if (existing != admitted_.end()) {
     auto& known = existing->second;
@@ -141,6 +142,7 @@ onboarding_ledger::decide(const device_sighting& s, const device_profile& profil
       out.changed = known.profile != profile || known.source != s.source;
       known.profile = profile;
       known.source = s.source;
+      known.seen_on = s.seen_on;
       out.device = known;
       return out;
     }

@@ -47,6 +47,8 @@ struct admitted_device {
   std::string mac;
   std::string address;
   protocols::discovery_kind source = protocols::discovery_kind::htip;
+  /// Where it was last seen ("pcap:ot0").
+  std::string seen_on;
   protocols::device_profile profile;
 
   friend bool operator==(const admitted_device&, const admitted_device&) = default;

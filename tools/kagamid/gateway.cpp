@@ -23,6 +23,7 @@
 #include "protocols/device_adapter.hpp"
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
+#include "tools/kagamid/onboarding_setup.hpp"
 
 namespace kagami {
 
@@ -182,6 +183,14 @@ int run_gateway(config::site_config site) {
     say("device registry: " + detail_of(devices.error()));
     return 1;
   }
+  auto shared_site = std::make_shared<const config::site_config>(site);
+  auto onboarding = onboarding_service::prepare(shared_site, **store);
+  if (!onboarding) {
+    say("onboarding: " + detail_of(onboarding.error()));
+    return 1;
+  }
+  for (auto& dev : (*onboarding)->restored_devices())
+    devices->push_back(dev);
 
   caf::actor_system_config sys_cfg;
   sys_cfg.add_error_category(ec_category, [](uint8_t code, caf::atom_value,
@@ -241,7 +250,6 @@ int run_gateway(config::site_config site) {
   auto directory = spawn_directory(sys);
   auto adapters = std::make_shared<protocols::adapter_registry>();
   protocols::register_builtin_adapters(*adapters);
-  auto shared_site = std::make_shared<const config::site_config>(site);
   gateway_supervisor_config sup_cfg;
   sup_cfg.site = shared_site;
   sup_cfg.devices = std::move(*devices);
@@ -256,14 +264,15 @@ int run_gateway(config::site_config site) {
   // Every actor is listed in the directory; device pairs register themselves.
   caf::anon_send(directory, register_atom::value, std::string{"wot_frontend"},
                  std::string{"root"}, caf::actor_cast<caf::actor>(frontend->actor()));
+  auto onboarding_failure = (*onboarding)->start(sys, supervisor, directory);
+  std::vector<std::pair<caf::actor, std::string>> watched{
+    {caf::actor_cast<caf::actor>(frontend->actor()), "WoT frontend"},
+    {caf::actor_cast<caf::actor>(directory), "directory"},
+    {caf::actor_cast<caf::actor>(supervisor), "root supervisor"},
+    {caf::actor_cast<caf::actor>((*onboarding)->supervisor()),
+     "onboarding supervisor"}};
   auto cause = std::make_shared<stop_cause>();
-  auto watchdog_guard = sys.spawn(
-    guard,
-    std::vector<std::pair<caf::actor, std::string>>{
-      {caf::actor_cast<caf::actor>(frontend->actor()), "WoT frontend"},
-      {caf::actor_cast<caf::actor>(directory), "directory"},
-      {caf::actor_cast<caf::actor>(supervisor), "root supervisor"}},
-    cause);
+  auto watchdog_guard = sys.spawn(guard, std::move(watched), cause);
   caf::anon_send(directory, register_atom::value, std::string{"gateway_guard"},
                  std::string{"root"}, caf::actor_cast<caf::actor>(watchdog_guard));
 
@@ -284,12 +293,18 @@ int run_gateway(config::site_config site) {
     slot->store(nullptr, std::memory_order_release);
     server.stop();
     frontend->stop(); // terminates here if the strand did not get to it
+    (*onboarding)->stop();
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(watchdog_guard, caf::exit_reason::user_shutdown);
     auto failure = cause->failed();
     return failure.empty() ? code : 1;
   };
+
+  if (onboarding_failure) {
+    say("onboarding: " + detail_of(onboarding_failure));
+    return shut_down(1);
+  }
 
   // The supervisor announces every thing to the frontend while it starts.
   // Once it answers a request, those announcements sit in the frontend's

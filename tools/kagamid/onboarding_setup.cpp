@@ -1,0 +1,334 @@
+#include "tools/kagamid/onboarding_setup.hpp"
+
+#include <iostream>
+#include <set>
+
+#include <caf/all.hpp>
+
+#include "actors/core/error.hpp"
+#include "actors/onboarding/design_matcher.hpp"
+#include "config/network_address.hpp"
+#include "protocols/ble/ble_dis_fetcher.hpp"
+#include "protocols/ble/bluez_discovery.hpp"
+#include "protocols/lldp_htip/htip_discovery.hpp"
+#include "protocols/nft/gateway_firewall.hpp"
+#include "protocols/upnp/upnp_discovery.hpp"
+#include "protocols/upnp/upnp_fetcher.hpp"
+#include "storage/device_registry.hpp"
+#include "storage/rogue_registry.hpp"
+
+namespace kagami {
+
+namespace {
+
+using onboarding::admitted_device;
+using onboarding::match_summary;
+
+void say(const std::string& line) {
+  std::cerr << "kagamid: onboarding: " << line << std::endl;
+}
+
+const config::allowed_device* entry_named(const config::design_info& design,
+                                          const std::string& name) {
+  for (auto& e : design.allowed)
+    if (e.name == name)
+      return &e;
+  return nullptr;
+}
+
+match_summary summarize(const onboarding::match_result& r) {
+  match_summary out;
+  out.admitted = r.admitted();
+  out.reason = r.reason();
+  if (r.entry) {
+    out.entry = r.entry->name;
+    // A pinned entry stands for one device: its thing id is fixed.
+    if (!r.entry->thing_id.empty())
+      out.fixed_thing_id = r.entry->thing_id;
+    else if (r.entry->match.pinned())
+      out.fixed_thing_id = r.entry->name;
+  }
+  return out;
+}
+
+/// The device the gateway serves for an admitted device: model, port,
+/// title and tags come from its design entry, the address from discovery.
+caf::expected<config::device_config>
+served_device(const config::site_config& site, const admitted_device& d) {
+  auto entry = entry_named(site.design, d.entry);
+  if (!entry)
+    return make_error(ec::config_invalid,
+                      "design entry '" + d.entry + "' is gone from the site config");
+  auto model = site.models.find(entry->model);
+  if (model == site.models.end())
+    return make_error(ec::config_invalid, "design entry '" + d.entry
+                                            + "' names unknown model '"
+                                            + entry->model + "'");
+  config::device_config dev;
+  dev.id = d.thing_id;
+  dev.title = entry->title.empty() ? d.thing_id : entry->title;
+  dev.model = entry->model;
+  dev.unit_id = entry->unit_id;
+  dev.tags = entry->tags;
+  auto endpoint = config::to_string(config::host_port{d.address, entry->port});
+  switch (model->second.protocol) {
+    case config::device_protocol::modbus_tcp:
+      if (d.address.empty())
+        return make_error(ec::invalid_value, "no IP address for " + d.identity);
+      dev.address = endpoint;
+      break;
+    case config::device_protocol::http_json:
+      if (d.address.empty())
+        return make_error(ec::invalid_value, "no IP address for " + d.identity);
+      dev.address = "http://" + endpoint;
+      break;
+    case config::device_protocol::ble_gatt:
+      dev.address = d.mac;
+      break;
+  }
+  return dev;
+}
+
+storage::timestamp now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(
+    std::chrono::system_clock::now());
+}
+
+/// Onboarding's records over the device and rogue registries.
+class store_records : public onboarding::onboarding_records {
+public:
+  store_records(storage::kv_store& store,
+                std::shared_ptr<const config::site_config> site)
+    : devices_(store), rogues_(store), site_(std::move(site)) {
+    // nop
+  }
+
+  caf::error save_admitted(const admitted_device& dev,
+                           const config::device_config& served) override {
+    storage::device_record rec;
+    rec.device = served;
+    rec.origin = storage::device_origin::onboarded;
+    storage::onboarding_facts facts;
+    facts.identity = dev.identity;
+    facts.mac = dev.mac;
+    facts.address = dev.address;
+    facts.source = dev.source;
+    facts.seen_on = dev.seen_on;
+    facts.profile = dev.profile;
+    facts.design_entry = dev.entry;
+    if (auto entry = entry_named(site_->design, dev.entry))
+      facts.criticality = entry->criticality;
+    facts.admitted_at = now_ms();
+    rec.onboarding = std::move(facts);
+    return devices_.save(rec);
+  }
+
+  caf::error remove_admitted(const admitted_device& dev) override {
+    return devices_.remove(dev.thing_id);
+  }
+
+  caf::error save_rogue(const onboarding::rogue_evidence& ev) override {
+    storage::rogue_record rec;
+    rec.identity = ev.identity;
+    rec.mac = ev.mac;
+    rec.address = ev.address;
+    rec.source = ev.source;
+    rec.seen_on = ev.seen_on;
+    rec.profile = ev.profile;
+    rec.reasons = {ev.reason};
+    rec.withdrawn_thing = ev.withdrawn_thing;
+    rec.first_seen = rec.last_seen = now_ms();
+    auto stored = rogues_.note(rec);
+    return stored ? caf::error{} : stored.error();
+  }
+
+private:
+  storage::device_registry devices_;
+  storage::rogue_registry rogues_;
+  std::shared_ptr<const config::site_config> site_;
+};
+
+} // namespace
+
+struct onboarding_service::impl {
+  std::shared_ptr<const config::site_config> site;
+  std::shared_ptr<protocols::nft::gateway_firewall> firewall;
+  std::vector<std::unique_ptr<protocols::discovery_source>> sources;
+  onboarding::onboarding_supervisor_config cfg;
+};
+
+onboarding_service::onboarding_service(std::unique_ptr<impl> p)
+  : impl_(std::move(p)) {
+  // nop
+}
+
+onboarding_service::~onboarding_service() {
+  stop();
+}
+
+caf::expected<std::unique_ptr<onboarding_service>>
+onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
+                            storage::kv_store& store) {
+  auto p = std::make_unique<impl>();
+  p->site = site;
+  auto& disc = site->discovery;
+  std::vector<config::device_config> restored;
+
+  // Devices admitted before: served again only if the design still admits
+  // the profile they were admitted with.
+  storage::device_registry devices{store};
+  auto onboarded = devices.load_onboarded();
+  if (!onboarded)
+    return onboarded.error();
+  std::set<std::string> admitted_macs;
+  for (auto& rec : *onboarded) {
+    auto& facts = *rec.onboarding;
+    protocols::device_sighting s;
+    s.source = facts.source;
+    s.mac = facts.mac;
+    s.address = facts.address;
+    s.seen_on = facts.seen_on;
+    auto verdict = summarize(onboarding::match(site->design, s, facts.profile));
+    if (!verdict.admitted) {
+      say("thing " + rec.device.id + " no longer matches the design ("
+          + verdict.reason + "): not served, record removed");
+      if (auto err = devices.remove(rec.device.id))
+        return err;
+      continue;
+    }
+    admitted_device dev;
+    dev.identity = facts.identity;
+    dev.thing_id = rec.device.id;
+    dev.entry = verdict.entry;
+    dev.mac = facts.mac;
+    dev.address = facts.address;
+    dev.source = facts.source;
+    dev.seen_on = facts.seen_on;
+    dev.profile = facts.profile;
+    auto served = served_device(*site, dev);
+    if (!served) {
+      say("thing " + rec.device.id + ": " + detail_of(served.error()));
+      continue;
+    }
+    if (!dev.mac.empty())
+      admitted_macs.insert(dev.mac);
+    p->cfg.restored.push_back(dev);
+    restored.push_back(*served);
+  }
+
+  // Rogues stay refused across restarts (fail closed).
+  storage::rogue_registry rogues{store};
+  auto rogue_records = rogues.load_all();
+  if (!rogue_records)
+    return rogue_records.error();
+  protocols::nft::refused_entries refused;
+  for (auto& r : *rogue_records) {
+    p->cfg.restored_rogues.push_back(r.identity);
+    // A spoofed MAC is also a legitimate device's: refuse the address only.
+    if (!r.mac.empty() && admitted_macs.count(r.mac) == 0)
+      if (auto mac = protocols::nft::parse_mac(r.mac))
+        refused.macs.push_back(*mac);
+    if (!r.address.empty())
+      if (auto ip = protocols::nft::parse_ip(r.address))
+        refused.addresses.push_back(*ip);
+  }
+  if (disc.any_enabled()) {
+    auto fw = protocols::nft::gateway_firewall::open();
+    if (!fw)
+      return fw.error();
+    if (auto err = (*fw)->install(refused))
+      return err;
+    p->firewall = std::move(*fw);
+    say("gateway firewall: " + std::to_string(refused.macs.size()) + " MACs and "
+        + std::to_string(refused.addresses.size()) + " addresses refused from "
+        + std::to_string(rogue_records->size()) + " rogue records");
+  }
+
+  // The supervisor's tools.
+  auto tools = std::make_shared<onboarding::gathering_tools>();
+  tools->fetch_timeout = std::chrono::milliseconds(disc.profile_timeout_ms);
+  tools->fetchers[protocols::discovery_kind::upnp]
+    = std::make_shared<protocols::upnp::upnp_fetcher>();
+  protocols::ble::ble_config ble_cfg;
+  ble_cfg.bus_address = disc.ble.bus;
+  tools->fetchers[protocols::discovery_kind::ble]
+    = std::make_shared<protocols::ble::ble_dis_fetcher>(ble_cfg);
+  tools->match = [site](const protocols::device_sighting& s,
+                        const protocols::device_profile& prof) {
+    return summarize(onboarding::match(site->design, s, prof));
+  };
+  p->cfg.tools = tools;
+  p->cfg.ledger.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
+  p->cfg.records = std::make_shared<store_records>(store, site);
+  p->cfg.device_for = [site](const admitted_device& d) {
+    return served_device(*site, d);
+  };
+  if (p->firewall) {
+    p->cfg.refuse = [fw = p->firewall](const std::string& mac,
+                                       const std::string& address) {
+      return fw->refuse(mac, address);
+    };
+  }
+  for (auto& dev : site->devices)
+    p->cfg.reserved_ids.push_back(dev.id);
+
+  // The sources the site enables.
+  if (disc.htip.enabled) {
+    protocols::lldp_htip::htip_discovery_options o;
+    o.interface = disc.interface;
+    p->sources.push_back(std::make_unique<protocols::lldp_htip::htip_discovery>(o));
+  }
+  if (disc.upnp.enabled) {
+    protocols::upnp::upnp_discovery_options o;
+    o.local_address = disc.local_address;
+    o.interface_name = disc.interface;
+    o.search_interval = std::chrono::seconds(disc.upnp.search_interval_s);
+    o.unicast_targets = disc.upnp.unicast_targets;
+    p->sources.push_back(std::make_unique<protocols::upnp::upnp_discovery>(o));
+  }
+  if (disc.ble.enabled)
+    p->sources.push_back(std::make_unique<protocols::ble::bluez_discovery>(ble_cfg));
+
+  auto out = std::unique_ptr<onboarding_service>{new onboarding_service(std::move(p))};
+  out->restored_devices_ = std::move(restored);
+  return out;
+}
+
+caf::error onboarding_service::start(caf::actor_system& sys,
+                                     gateway_supervisor_actor gateway,
+                                     directory_actor directory) {
+  // Detached: it writes synced records and calls nftables, both blocking.
+  supervisor_ = sys.spawn<caf::detached>(onboarding::onboarding_supervisor,
+                                         impl_->cfg, std::move(gateway),
+                                         std::move(directory));
+  auto sup = supervisor_;
+  for (auto& src : impl_->sources) {
+    protocols::discovery_sink sink;
+    sink.seen = [sup](protocols::device_sighting s) {
+      caf::anon_send(sup, seen_atom::value, std::move(s));
+    };
+    sink.rejected = [sup](protocols::discovery_kind k, std::string from,
+                          std::string reason) {
+      caf::anon_send(sup, rejected_atom::value, std::string{protocols::to_string(k)},
+                     std::move(from), std::move(reason));
+    };
+    if (auto err = src->start(std::move(sink)))
+      return make_error(code_of(err), std::string{protocols::to_string(src->kind())}
+                                        + " discovery: " + detail_of(err));
+    say(std::string{protocols::to_string(src->kind())} + " discovery started");
+  }
+  return caf::none;
+}
+
+void onboarding_service::stop() {
+  if (!impl_)
+    return;
+  for (auto& src : impl_->sources)
+    src->stop();
+  if (supervisor_) {
+    caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+    supervisor_ = nullptr;
+  }
+}
+
+} // namespace kagami

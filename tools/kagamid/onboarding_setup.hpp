@@ -1,0 +1,65 @@
+#pragma once
+
+// The composition of onboarding for kagamid: the discovery sources the site
+// config enables, their fetchers, the design matcher, the records over the
+// store, and the gateway's own firewall. The actors themselves live in
+// actors/onboarding/; this file only wires them.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+
+#include "actors/core/interfaces.hpp"
+#include "actors/onboarding/onboarding_supervisor.hpp"
+#include "config/site_config.hpp"
+#include "protocols/discovery/discovery.hpp"
+#include "storage/kv_store.hpp"
+
+namespace kagami {
+
+/// Onboarding as kagamid runs it. start() after the gateway supervisor
+/// exists; stop() before the actor system goes.
+class onboarding_service {
+public:
+  /// Reads the persisted onboarded and rogue records, re-checks the
+  /// onboarded ones against the current design, and re-installs the
+  /// refusals of every rogue in the gateway firewall (when discovery is on).
+  /// `store` must outlive the service. Errors: a corrupt record
+  /// (ec::storage_failure).
+  static caf::expected<std::unique_ptr<onboarding_service>>
+  prepare(std::shared_ptr<const config::site_config> site, storage::kv_store& store);
+
+  ~onboarding_service();
+
+  /// The onboarded devices still admitted by the design: the gateway
+  /// supervisor serves them from the start, before they are seen again.
+  const std::vector<config::device_config>& restored_devices() const {
+    return restored_devices_;
+  }
+
+  /// Spawns the onboarding supervisor and starts every enabled discovery
+  /// source. A source that cannot start (no permission, no interface) is
+  /// an error naming it: kagamid does not run with half its discovery.
+  caf::error start(caf::actor_system& sys, gateway_supervisor_actor gateway,
+                   directory_actor directory);
+
+  /// Stops the sources (joins their threads) and the supervisor.
+  void stop();
+
+  onboarding_supervisor_actor supervisor() const {
+    return supervisor_;
+  }
+
+private:
+  struct impl;
+  explicit onboarding_service(std::unique_ptr<impl> p);
+
+  std::unique_ptr<impl> impl_;
+  std::vector<config::device_config> restored_devices_;
+  onboarding_supervisor_actor supervisor_;
+};
+
+} // namespace kagami
