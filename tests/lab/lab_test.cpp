@@ -642,3 +642,37 @@ TEST_F(kagami_lab, non_root_is_refused_with_a_clear_message) {
   }
   EXPECT_TRUE(kagami::lab::namespaces_of(prefix).empty());
 }
+
+TEST_F(kagami_lab, bridge_mib_script_survives_malformed_requests) {
+  factory_lab lab;
+  ASSERT_TRUE(lab.is_up()) << lab.up_result().out << lab.up_result().err;
+  // The pass_persist protocol straight to the script, in sw2's namespace:
+  // garbage, an overlong OID, an OID with huge arcs, a SET; then it must still
+  // answer PING and a GETNEXT in order.
+  std::string overlong(5000, '1');
+  auto input = "PING\ngetnext\n.1.3.6.1.2.1.17\nbogus\nget\n" + overlong
+               + "\nget\n.1.3.6.99999999999999999999.1\nset\n.1.3.6.1.2.1.17.1.2.0\ninteger 5\n"
+               + "getnext\n.1.3.6.1.2.1.17.1.4.1.2\nPING\n";
+  auto r = lab.exec("sw2", "printf '%s' " + shell_quote(input) + " | timeout 10 " + lab.state_dir()
+                             + "/bridge-mib-pass br0");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  std::istringstream in{r.out};
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
+  ASSERT_FALSE(lines.empty()) << r.err;
+  EXPECT_EQ(lines.front(), "PONG");
+  EXPECT_EQ(lines.back(), "PONG");
+  // The first GETNEXT is the first object: dot1dBaseBridgeAddress = sw2's MAC.
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[1], ".1.3.6.1.2.1.17.1.1.0");
+  EXPECT_EQ(lines[2], "octet");
+  auto mac = str(lab.switch_info("sw2"), "mac");
+  std::string mac_hex = mac;
+  std::replace(mac_hex.begin(), mac_hex.end(), ':', ' ');
+  EXPECT_EQ(lines[3], mac_hex);
+  EXPECT_NE(r.out.find("not-writable"), std::string::npos) << r.out;
+  // The GETNEXT after the port table's ifIndex column start: bridge port 1.
+  auto at = r.out.find(".1.3.6.1.2.1.17.1.4.1.2.1\ninteger\n");
+  EXPECT_NE(at, std::string::npos) << r.out;
+}
