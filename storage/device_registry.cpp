@@ -204,11 +204,9 @@ caf::expected<device_record> decode_device_record(std::string_view key,
   }
 }
 
-caf::error device_registry::save(const config::device_config& dev) {
-  return save(device_record{dev, device_origin::config, {}});
-}
+namespace {
 
-caf::error device_registry::save(const device_record& rec) {
+caf::error check_record(const device_record& rec) {
   if (rec.device.id.empty())
     return make_error(ec::invalid_value, "a device record needs an id");
   if ((rec.origin == device_origin::onboarded) != rec.onboarding.has_value())
@@ -216,8 +214,32 @@ caf::error device_registry::save(const device_record& rec) {
                       "device record '" + rec.device.id
                         + "': onboarding facts are required for an onboarded "
                           "device and not allowed for a configured one");
+  return {};
+}
+
+} // namespace
+
+caf::error device_registry::save(const config::device_config& dev) {
+  return save(device_record{dev, device_origin::config, {}});
+}
+
+caf::error device_registry::save(const device_record& rec) {
+  if (auto err = check_record(rec))
+    return err;
   return store_.put(cf::devices, rec.device.id, encode_device_record(rec),
                     write_options{.sync = true});
+}
+
+caf::error device_registry::save_all(const std::vector<device_record>& recs) {
+  write_batch batch;
+  for (auto& rec : recs) {
+    if (auto err = check_record(rec))
+      return err;
+    batch.put(cf::devices, rec.device.id, encode_device_record(rec));
+  }
+  if (batch.empty())
+    return {};
+  return store_.write(batch, write_options{.sync = true});
 }
 
 caf::error device_registry::remove(std::string_view id) {

@@ -111,6 +111,12 @@ public:
   /// an empty id, or onboarding facts that do not fit the origin.
   caf::error save(const device_record& rec);
 
+  /// Saves every record in one synced batch (group commit: one fsync for
+  /// all, so onboarding a burst of devices is not bound by one fsync per
+  /// device). All or nothing: fails like save() on the first invalid record
+  /// and then writes none.
+  caf::error save_all(const std::vector<device_record>& recs);
+
   /// Removes the record of `id` (any origin); removing a missing record
   /// succeeds.
   caf::error remove(std::string_view id);

@@ -1,5 +1,7 @@
 #include "storage/rogue_registry.hpp"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/core/error.hpp"
@@ -148,6 +150,35 @@ caf::expected<rogue_record> rogue_registry::note(const rogue_record& seen) {
   if (auto err = save(rec))
     return err;
   return rec;
+}
+
+caf::expected<std::vector<rogue_record>>
+rogue_registry::note_all(const std::vector<rogue_record>& seen) {
+  std::vector<rogue_record> result;
+  result.reserve(seen.size());
+  std::map<std::string, size_t> latest; // identity -> index in result
+  write_batch batch;
+  for (auto& s : seen) {
+    if (s.identity.empty())
+      return make_error(ec::invalid_value, "a rogue record needs an identity");
+    if (s.state.empty())
+      return make_error(ec::invalid_value, "a rogue record needs a state");
+    rogue_record rec = s;
+    if (auto i = latest.find(s.identity); i != latest.end()) {
+      rec.first_seen = result[i->second].first_seen;
+      rec.count = result[i->second].count + 1;
+    } else if (auto old = load(s.identity); old && *old) {
+      rec.first_seen = (*old)->first_seen;
+      rec.count = (*old)->count + 1;
+    }
+    latest[s.identity] = result.size();
+    batch.put(cf::rogues, rec.identity, encode_rogue_record(rec));
+    result.push_back(std::move(rec));
+  }
+  if (!batch.empty())
+    if (auto err = store_.write(batch, write_options{.sync = true}))
+      return err;
+  return result;
 }
 
 caf::error rogue_registry::remove(std::string_view identity) {

@@ -85,6 +85,12 @@ public:
   /// the record as stored. A corrupt existing record is replaced.
   caf::expected<rogue_record> note(const rogue_record& seen);
 
+  /// note() for several refusals, written in one synced batch (group
+  /// commit). Refusals of one identity in `seen` count in order. Returns
+  /// the records as stored, in the order of `seen`. All or nothing.
+  caf::expected<std::vector<rogue_record>>
+  note_all(const std::vector<rogue_record>& seen);
+
   /// Removes the record of `identity`; removing a missing record succeeds.
   caf::error remove(std::string_view identity);
 

@@ -30,16 +30,16 @@ constexpr std::array<profile_field, 8> fields{{
   {"udn", &identity_rule::udn, &device_profile::udn},
 }};
 
-/// How one rule fares against one device.
+/// How one rule fares against one device: counts only, so that matching
+/// stays cheap; evidence() words it for the entries that are reported.
 struct evaluation {
   size_t matched = 0;
-  std::vector<std::string> passes;
-  std::vector<std::string> failures;
+  size_t failed = 0;
   /// The rule names the device's MAC.
   bool mac_hit = false;
 
   bool holds() const {
-    return failures.empty();
+    return failed == 0;
   }
 };
 
@@ -47,30 +47,43 @@ evaluation evaluate(const identity_rule& rule, const std::string& mac,
                     const device_profile& p) {
   evaluation e;
   if (!rule.mac.empty()) {
-    if (mac.empty()) {
-      e.failures.push_back("MAC unknown");
-    } else if (mac == rule.mac) {
+    if (!mac.empty() && mac == rule.mac) {
       e.mac_hit = true;
       ++e.matched;
-      e.passes.push_back("MAC " + mac + " = " + rule.mac);
     } else {
-      e.failures.push_back("MAC " + mac + " \u2260 " + rule.mac);
+      ++e.failed;
     }
   }
   for (auto& f : fields) {
     auto& pattern = rule.*f.rule;
     if (!pattern)
       continue;
-    auto& value = p.*f.value;
-    auto why = pattern->explain(f.name, value);
-    if (pattern->matches(value)) {
+    if (pattern->matches(p.*f.value))
       ++e.matched;
-      e.passes.push_back(std::move(why));
-    } else {
-      e.failures.push_back(std::move(why));
-    }
+    else
+      ++e.failed;
   }
   return e;
+}
+
+/// The evidence of the fields of `rule` that match (`passing`) or fail.
+std::vector<std::string> evidence(const identity_rule& rule,
+                                  const std::string& mac,
+                                  const device_profile& p, bool passing) {
+  std::vector<std::string> result;
+  if (!rule.mac.empty()) {
+    bool ok = !mac.empty() && mac == rule.mac;
+    if (ok == passing)
+      result.push_back(mac.empty() ? std::string{"MAC unknown"}
+                                   : "MAC " + mac + (ok ? " = " : " \u2260 ")
+                                       + rule.mac);
+  }
+  for (auto& f : fields) {
+    auto& pattern = rule.*f.rule;
+    if (pattern && pattern->matches(p.*f.value) == passing)
+      result.push_back(pattern->explain(f.name, p.*f.value));
+  }
+  return result;
 }
 
 std::string join(const std::vector<std::string>& xs, std::string_view sep) {
@@ -138,8 +151,9 @@ match_result match(const config::design_info& design,
     auto e = evaluate(design.blocked[i], mac, profile);
     if (e.holds()) {
       result.outcome = match_result::verdict::blocked;
-      result.reasons.push_back("blocked by blocked[" + std::to_string(i)
-                               + "]: " + join(e.passes, ", "));
+      result.reasons.push_back(
+        "blocked by blocked[" + std::to_string(i) + "]: "
+        + join(evidence(design.blocked[i], mac, profile, true), ", "));
       return result;
     }
   }
@@ -166,9 +180,9 @@ match_result match(const config::design_info& design,
                       [&](size_t i) { return evals[i].holds(); })) {
     result.outcome = match_result::verdict::spoofed;
     for (auto i : owners)
-      result.reasons.push_back("MAC " + mac + " belongs to entry "
-                               + design.allowed[i].name + ", but "
-                               + join(evals[i].failures, ", "));
+      result.reasons.push_back(
+        "MAC " + mac + " belongs to entry " + design.allowed[i].name + ", but "
+        + join(evidence(design.allowed[i].match, mac, profile, false), ", "));
     return result;
   }
   // 4. Pinned beats unpinned; a tie is ambiguous.
@@ -178,8 +192,9 @@ match_result match(const config::design_info& design,
     result.outcome = match_result::verdict::admitted;
     result.entry = &design.allowed[i];
     result.index = i;
-    result.reasons.push_back(design.allowed[i].name + ": "
-                             + join(evals[i].passes, ", "));
+    result.reasons.push_back(
+      design.allowed[i].name + ": "
+      + join(evidence(design.allowed[i].match, mac, profile, true), ", "));
     return result;
   }
   if (hits.size() > 1) {
@@ -202,7 +217,7 @@ match_result match(const config::design_info& design,
   }
   // Closest: most fields matched, then fewest failed.
   auto closeness = [&](size_t i) {
-    return std::pair{evals[i].matched, -static_cast<ptrdiff_t>(evals[i].failures.size())};
+    return std::pair{evals[i].matched, -static_cast<ptrdiff_t>(evals[i].failed)};
   };
   auto best = closeness(0);
   for (size_t i = 1; i < evals.size(); ++i)
@@ -212,8 +227,9 @@ match_result match(const config::design_info& design,
       continue;
     if (result.reasons.size() == max_explained_entries)
       break;
-    result.reasons.push_back(design.allowed[i].name + ": "
-                             + join(evals[i].failures, "; "));
+    result.reasons.push_back(
+      design.allowed[i].name + ": "
+      + join(evidence(design.allowed[i].match, mac, profile, false), "; "));
   }
   return result;
 }

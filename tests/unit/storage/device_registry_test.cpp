@@ -262,6 +262,25 @@ TYPED_TEST(device_registry_test, replace_all_keeps_onboarded_records) {
             (std::vector{make_device("new-cfg"), make_device("taken")}));
 }
 
+TYPED_TEST(device_registry_test, save_all_writes_all_or_nothing) {
+  auto reg = this->registry();
+  auto a = make_onboarded("a");
+  auto b = make_onboarded("b");
+  b.onboarding->design_entry = "other";
+  ASSERT_FALSE(reg.save_all({a, b}));
+  auto onboarded = reg.load_onboarded();
+  ASSERT_TRUE(onboarded);
+  EXPECT_EQ(*onboarded, (std::vector{a, b}));
+  auto bad = make_onboarded("c");
+  bad.onboarding.reset();
+  EXPECT_EQ(code_of(reg.save_all({make_onboarded("d"), bad})),
+            ec::invalid_value);
+  auto d = reg.load("d");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->has_value()) << "a rejected batch wrote a record";
+  EXPECT_FALSE(reg.save_all({}));
+}
+
 TYPED_TEST(device_registry_test, origin_and_facts_must_agree) {
   auto reg = this->registry();
   auto no_facts = make_onboarded("a");

@@ -101,6 +101,32 @@ TYPED_TEST(rogue_registry_test, note_counts_and_keeps_first_seen) {
   EXPECT_FALSE(loaded->has_value());
 }
 
+TYPED_TEST(rogue_registry_test, note_all_counts_within_and_across_batches) {
+  auto reg = this->registry();
+  ASSERT_TRUE(reg.note(make_rogue("x")));
+  auto x2 = make_rogue("x");
+  x2.last_seen = at(2'000);
+  auto y = make_rogue("y");
+  auto x3 = make_rogue("x");
+  x3.last_seen = at(3'000);
+  auto stored = reg.note_all({x2, y, x3});
+  ASSERT_TRUE(stored) << detail_of(stored.error());
+  ASSERT_EQ(stored->size(), 3u);
+  EXPECT_EQ((*stored)[0].count, 2u);
+  EXPECT_EQ((*stored)[1].count, 1u);
+  EXPECT_EQ((*stored)[2].count, 3u);
+  auto x = reg.load("x");
+  ASSERT_TRUE(x && *x);
+  EXPECT_EQ((*x)->count, 3u);
+  EXPECT_EQ((*x)->first_seen, at(1'000));
+  EXPECT_EQ((*x)->last_seen, at(3'000));
+  EXPECT_EQ(code_of(reg.note_all({make_rogue("z"), make_rogue("")}).error()),
+            ec::invalid_value);
+  auto z = reg.load("z");
+  ASSERT_TRUE(z);
+  EXPECT_FALSE(z->has_value()) << "a rejected batch wrote a record";
+}
+
 TYPED_TEST(rogue_registry_test, empty_identity_or_state_is_rejected) {
   auto reg = this->registry();
   EXPECT_EQ(code_of(reg.save(make_rogue(""))), ec::invalid_value);
