@@ -56,7 +56,7 @@ struct allowed_device {
   identity_rule match;
   /// The id of a device model in site_config::models.
   std::string model;
-  /// The device's port: the address is "IP:PORT" (modbus-tcp) or
+  /// The device's port (0 for ble-gatt): the address is "IP:PORT" (modbus-tcp) or
   /// "http://IP:PORT" (http-json).
   uint16_t port = 0;
   /// Modbus unit id (modbus-tcp only).

@@ -138,7 +138,13 @@ void read_allowed(const object_reader& r, const site_config& site,
   if (model == site.models.end())
     return (void) r.fail("model", "unknown device model \"" + d.model + "\"");
   auto modbus = model->second.protocol == device_protocol::modbus_tcp;
-  r.read_int("port", d.port, 1, 65535, need::required);
+  // A BLE sensor is reached through BlueZ by its BD address: no port.
+  if (model->second.protocol == device_protocol::ble_gatt) {
+    if (r.has("port"))
+      r.fail("port", "applies only to modbus-tcp and http-json devices");
+  } else {
+    r.read_int("port", d.port, 1, 65535, need::required);
+  }
   if (r.has("unitId") && !modbus)
     r.fail("unitId", "applies only to modbus-tcp devices");
   r.read_int("unitId", d.unit_id, 0, 247);

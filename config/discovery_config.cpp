@@ -57,9 +57,13 @@ std::optional<discovery_config::violation> discovery_config::check() const {
       return v{"/upnp/unicastTargets/" + std::to_string(i),
                "\"" + upnp.unicast_targets[i]
                  + "\" is not an IPv4 or IPv6 address"};
-  if (ble.bus != "system" && ble.bus != "session")
+  // A unix socket address names a private bus (a BlueZ stand-in in tests).
+  bool unix_address = ble.bus.rfind("unix:path=", 0) == 0
+                      && ble.bus.size() > 10 && ble.bus.size() <= 256
+                      && ble.bus.find_first_of(",;'\"\\ ") == std::string::npos;
+  if (ble.bus != "system" && ble.bus != "session" && !unix_address)
     return v{"/ble/bus", "unknown value \"" + ble.bus
-                           + "\"; expected one of: system, session"};
+                           + "\"; expected system, session or unix:path=SOCKET"};
   if (neighbours.interval_s < 1 || neighbours.interval_s > 3600)
     return v{"/neighbours/intervalS", "must be 1 to 3600"};
   if (profile_timeout_ms < 100 || profile_timeout_ms > 60'000)

@@ -38,7 +38,8 @@ struct discovery_config {
 
   struct ble_config {
     bool enabled = false;
-    /// "system" or "session": the D-Bus bus where BlueZ runs.
+    /// "system", "session" or "unix:path=SOCKET": the D-Bus bus where
+    /// BlueZ runs.
     std::string bus = "system";
     friend bool operator==(const ble_config&, const ble_config&) = default;
   } ble;

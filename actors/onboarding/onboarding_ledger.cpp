@@ -103,7 +103,7 @@ onboarding_ledger::decide(const device_sighting& s, const device_profile& profil
         mac_owner = &dev;
   auto existing = admitted_.find(out.identity);
   if (!match.admitted) {
-    out.refuse_mac = mac_owner == nullptr;
+    out.refuse_mac = mac_owner == nullptr && !match.mac_claimed;
     rogues_.insert(out.identity);
     if (existing != admitted_.end()) {
       out.what = onboarding_decision::kind::withdraw;

@@ -37,6 +37,9 @@ struct match_summary {
   std::string fixed_thing_id;
   /// Why it did not match (or nothing).
   std::string reason;
+  /// The design pins the device's MAC to another device (a spoofing
+  /// claim): refusing that MAC would cut the legitimate device off.
+  bool mac_claimed = false;
 };
 
 /// A device that is served as a virtual device.

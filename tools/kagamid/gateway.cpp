@@ -20,6 +20,7 @@
 #include "http/server.hpp"
 #include "http/td_builder.hpp"
 #include "http/wot_frontend.hpp"
+#include "protocols/ble/ble_gatt_adapter.hpp"
 #include "protocols/device_adapter.hpp"
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
@@ -250,6 +251,10 @@ int run_gateway(config::site_config site) {
   auto directory = spawn_directory(sys);
   auto adapters = std::make_shared<protocols::adapter_registry>();
   protocols::register_builtin_adapters(*adapters);
+  // BLE sensors are read through BlueZ on the bus the discovery config names.
+  protocols::ble::ble_config ble_cfg;
+  ble_cfg.bus_address = site.discovery.ble.bus;
+  protocols::ble::register_ble_adapter(*adapters, ble_cfg);
   gateway_supervisor_config sup_cfg;
   sup_cfg.site = shared_site;
   sup_cfg.devices = std::move(*devices);

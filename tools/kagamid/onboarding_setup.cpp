@@ -40,6 +40,7 @@ match_summary summarize(const onboarding::match_result& r) {
   match_summary out;
   out.admitted = r.admitted();
   out.reason = r.reason();
+  out.mac_claimed = r.outcome == onboarding::match_result::verdict::spoofed;
   if (r.entry) {
     out.entry = r.entry->name;
     // A pinned entry stands for one device: its thing id is fixed.
@@ -222,6 +223,11 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   if (!rogue_records)
     return rogue_records.error();
   protocols::nft::refused_entries refused;
+  // A MAC the design pins to a device is that device's, even when a spoofer
+  // used it: refusing it would cut the legitimate device off.
+  for (auto& entry : site->design.allowed)
+    if (!entry.match.mac.empty())
+      admitted_macs.insert(entry.match.mac);
   for (auto& r : *rogue_records) {
     p->cfg.restored_rogues.push_back(r.identity);
     // A spoofed MAC is also a legitimate device's: refuse the address only.

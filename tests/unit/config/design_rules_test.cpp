@@ -330,7 +330,7 @@ INSTANTIATE_TEST_SUITE_P(
              "/discovery/upnp/searchIntervalS",
              "must be an integer from 1 to 86400"},
     bad_case{{{"/discovery/ble/bus", R"("user")"}}, "/discovery/ble/bus",
-             R"(unknown value "user"; expected one of: system, session)"},
+             R"(unknown value "user"; expected system, session or unix:path=SOCKET)"},
     bad_case{{{"/discovery/neighbours/intervalS", "3601"}},
              "/discovery/neighbours/intervalS",
              "must be an integer from 1 to 3600"},

@@ -197,6 +197,17 @@ TEST(onboarding_ledger, a_second_device_with_an_admitted_mac_is_a_spoof_refused_
   }
 }
 
+TEST(onboarding_ledger, a_mac_the_design_pins_to_another_device_is_never_refused) {
+  onboarding_ledger l;
+  auto claim = refused("MAC 02:99:00:00:00:15 belongs to entry plc-3, but product KS-PLC900");
+  claim.mac_claimed = true;
+  // The legitimate plc-3 is not admitted yet: still only the address goes.
+  auto d = onboard(l, sighting("02:99:00:00:00:15", "10.99.1.67"),
+                   profile("KS-PLC900"), claim);
+  EXPECT_EQ(d.what, kind::refuse);
+  EXPECT_FALSE(d.refuse_mac);
+}
+
 TEST(onboarding_ledger, the_same_device_at_a_new_address_keeps_its_thing_id) {
   onboarding_ledger l;
   onboard(l, sighting("02:99:00:00:00:11", "10.99.1.11"), profile("KS-PLC200"),
