@@ -1,9 +1,10 @@
 // libFuzzer target for the kagami-devsim config parsers
-// (tools/devsim/modbus_sim_config.hpp, http_sim_config.hpp): operator-supplied
-// JSON for the test simulators.
+// (tools/devsim/modbus_sim_config.hpp, http_sim_config.hpp,
+// upnp_sim_config.hpp): operator-supplied JSON for the test simulators.
 //
-// Input layout: byte 0 selects the parser: 'h' parse_http_sim_config,
-// anything else parse_modbus_sim_config; the rest is the JSON text.
+// Input layout: byte 0 selects the parser: 'h' parse_http_sim_config, 'u'
+// parse_upnp_sim_config, anything else parse_modbus_sim_config; the rest is
+// the JSON text.
 //
 // Invariants: neither parser crashes or throws, and a parse is deterministic.
 // A parsed Modbus config keeps every block, fault and dynamic inside the
@@ -13,7 +14,10 @@
 // that start with '/' and hold no space, control character, '?' or '#';
 // every reference names a document, with a valid pointer; every dynamic
 // points at a number with a positive finite step and min < max; statuses are
-// within range.
+// within range. A parsed UPnP config has a valid HTTP config, a UDN that
+// starts with "uuid:", a manufacturer and model name, fields of at most
+// upnp_sim_limits::max_field bytes without control characters, and a notify
+// interval within 1..max_notify_interval_s.
 
 #include <cmath>
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include "protocols/modbus/register_codec.hpp"
 #include "tools/devsim/http_sim_config.hpp"
 #include "tools/devsim/modbus_sim_config.hpp"
+#include "tools/devsim/upnp_sim_config.hpp"
 
 using namespace kagami::devsim;
 using kagami::config::modbus_table;
@@ -123,6 +128,21 @@ void check_http(const http_sim_config& cfg) {
 
 } // namespace
 
+void check_upnp(const upnp_sim_config& cfg) {
+  check_http(cfg.http);
+  const auto& d = cfg.device;
+  check(d.udn.rfind("uuid:", 0) == 0);
+  check(!d.manufacturer.empty() && !d.model_name.empty() && !d.device_type.empty());
+  for (const auto* f : {&d.manufacturer, &d.model_name, &d.model_number, &d.serial_number,
+                        &d.firmware_version, &d.udn, &d.friendly_name, &d.device_type}) {
+    check(f->size() <= upnp_sim_limits::max_field);
+    for (unsigned char c : *f)
+      check(c >= 0x20 && c != 0x7F);
+  }
+  check(cfg.notify_interval_s >= 1
+        && cfg.notify_interval_s <= upnp_sim_limits::max_notify_interval_s);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1)
     return 0;
@@ -136,6 +156,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(err->to_string() == std::get<sim_config_error>(again).to_string());
     } else {
       check_http(std::get<http_sim_config>(result));
+    }
+    return 0;
+  }
+  if (data[0] == 'u') {
+    auto result = parse_upnp_sim_config(text, "sim.json");
+    auto again = parse_upnp_sim_config(text, "sim.json");
+    check(result.index() == again.index());
+    if (auto err = std::get_if<sim_config_error>(&result)) {
+      check_error(*err);
+      check(err->to_string() == std::get<sim_config_error>(again).to_string());
+    } else {
+      check_upnp(std::get<upnp_sim_config>(result));
     }
     return 0;
   }
