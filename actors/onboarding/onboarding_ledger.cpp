@@ -84,10 +84,13 @@ void onboarding_ledger::reserve(const std::string& thing_id) {
 }
 
 onboarding_decision
-onboarding_ledger::decide(const device_sighting& s, const device_profile& profile,
+onboarding_ledger::decide(const device_sighting& seen, const std::string& mac,
+                          const device_profile& profile,
                           const match_summary& match, clock::time_point now) {
+  auto s = seen;
+  s.mac = mac;
   {
-    auto& t = tracked_[key_of(s)];
+    auto& t = tracked_[key_of(seen)];
     t.in_flight = false;
     t.failed = false;
     t.fingerprint = s.fingerprint;
@@ -116,7 +119,7 @@ onboarding_ledger::decide(const device_sighting& s, const device_profile& profil
     }
     out.what = onboarding_decision::kind::refuse;
     out.reason = match.reason;
-    if (mac_owner)
+    if (mac_owner && !match.mac_claimed)
       out.reason = "MAC " + s.mac + " belongs to thing " + mac_owner->thing_id
                    + " at " + mac_owner->address + "; " + out.reason;
     return out;

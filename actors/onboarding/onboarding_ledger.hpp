@@ -104,10 +104,12 @@ public:
   /// The onboarding of `s` ended without a profile.
   void failed(const protocols::device_sighting& s, clock::time_point now);
 
-  /// The onboarding of `s` ended with `profile` (the MAC in `s` filled in
-  /// where it could be) and the matcher's verdict. Updates the ledger and
-  /// returns what the supervisor must do.
-  onboarding_decision decide(const protocols::device_sighting& s,
+  /// The onboarding of `seen` (as passed to begin()) ended with `profile`,
+  /// the device's MAC (`seen.mac`, or the one gathering found when the
+  /// source could not see it) and the matcher's verdict. Updates the ledger
+  /// and returns what the supervisor must do.
+  onboarding_decision decide(const protocols::device_sighting& seen,
+                             const std::string& mac,
                              const protocols::device_profile& profile,
                              const match_summary& match, clock::time_point now);
 

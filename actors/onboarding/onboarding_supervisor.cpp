@@ -159,9 +159,9 @@ onboarding_supervisor(self_ptr self, onboarding_supervisor_config cfg,
       auto timeout = st.cfg.tools->fetch_timeout + std::chrono::seconds(2);
       self->request(worker, timeout, seen_atom::value, s)
         .then(
-          [self](gathered& g) {
-            auto d = self->state.ledger.decide(g.sighting, g.profile, g.match,
-                                               clock::now());
+          [self, s](gathered& g) {
+            auto d = self->state.ledger.decide(s, g.sighting.mac, g.profile,
+                                               g.match, clock::now());
             if (d.what != kind::keep || d.changed)
               log(identity_of(g.sighting) + " via "
                   + protocols::to_string(g.sighting.source) + " ("

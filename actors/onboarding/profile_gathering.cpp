@@ -6,8 +6,6 @@ namespace kagami::onboarding {
 
 caf::expected<gathered> gather_and_match(protocols::device_sighting s,
                                          const gathering_tools& tools) {
-  if (s.mac.empty() && !s.address.empty() && tools.mac_of)
-    s.mac = tools.mac_of(s.address);
   gathered out;
   if (s.profile) {
     out.profile = *s.profile;
@@ -22,6 +20,9 @@ caf::expected<gathered> gather_and_match(protocols::device_sighting s,
       return std::move(p.error());
     out.profile = std::move(*p);
   }
+  // After the fetch: talking to the device put it into the neighbour table.
+  if (s.mac.empty() && !s.address.empty() && tools.mac_of)
+    s.mac = tools.mac_of(s.address);
   out.match = tools.match ? tools.match(s, out.profile)
                           : match_summary{false, "", "", "no design information"};
   out.sighting = std::move(s);

@@ -1,9 +1,9 @@
 #pragma once
 
-// profile_gathering: the work of one onboarding, as plain C++: complete the
-// sighting (the MAC from the neighbour table when the source could not see
-// it), read the profile (inline, or through the source's fetcher), then ask
-// the matcher. Blocks for at most the fetch timeout; runs on the short-lived
+// profile_gathering: the work of one onboarding, as plain C++: read the
+// profile (inline, or through the source's fetcher), complete the sighting
+// (the MAC from the neighbour table when the source could not see it; the
+// fetch has just resolved it), then ask the matcher. Blocks for at most the fetch timeout; runs on the short-lived
 // onboarding actor's own thread.
 
 #include <chrono>

@@ -11,6 +11,7 @@
 #include "protocols/ble/ble_dis_fetcher.hpp"
 #include "protocols/ble/bluez_discovery.hpp"
 #include "protocols/lldp_htip/htip_discovery.hpp"
+#include "protocols/neighbour/vendor_db_discovery.hpp"
 #include "protocols/nft/gateway_firewall.hpp"
 #include "protocols/upnp/upnp_discovery.hpp"
 #include "protocols/upnp/upnp_fetcher.hpp"
@@ -263,6 +264,13 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
                         const protocols::device_profile& prof) {
     return summarize(onboarding::match(site->design, s, prof));
   };
+  if (!disc.interface.empty()) {
+    auto table = std::make_shared<protocols::neighbour_table_reader>();
+    tools->mac_of = [table, iface = disc.interface](const std::string& ip) {
+      auto mac = table->mac_of(ip, iface);
+      return mac ? *mac : std::string{};
+    };
+  }
   p->cfg.tools = tools;
   p->cfg.ledger.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
   p->cfg.records = std::make_shared<store_records>(store, site);
@@ -291,6 +299,14 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
     o.search_interval = std::chrono::seconds(disc.upnp.search_interval_s);
     o.unicast_targets = disc.upnp.unicast_targets;
     p->sources.push_back(std::make_unique<protocols::upnp::upnp_discovery>(o));
+  }
+  if (disc.neighbours.enabled) {
+    protocols::vendor_db_discovery_config o;
+    o.interface = disc.interface;
+    o.interval = std::chrono::seconds(disc.neighbours.interval_s);
+    o.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
+    o.db = std::make_shared<const config::vendor_db>(site->vendor_db);
+    p->sources.push_back(std::make_unique<protocols::vendor_db_discovery>(o));
   }
   if (disc.ble.enabled)
     p->sources.push_back(std::make_unique<protocols::ble::bluez_discovery>(ble_cfg));

@@ -50,7 +50,7 @@ onboarding_decision onboard(onboarding_ledger& l, const device_sighting& s,
                             const device_profile& p, const match_summary& m,
                             clock::time_point now = t0) {
   EXPECT_TRUE(l.begin(s, now)) << "the sighting was not due for onboarding";
-  return l.decide(s, p, m, now);
+  return l.decide(s, s.mac, p, m, now);
 }
 
 } // namespace
@@ -104,7 +104,7 @@ TEST(onboarding_ledger, the_same_sighting_is_not_onboarded_again_until_due) {
   auto s = sighting("02:99:00:00:00:11", "10.99.1.11", "f1");
   ASSERT_TRUE(l.begin(s, t0));
   EXPECT_FALSE(l.begin(s, t0 + 1s)) << "in flight";
-  l.decide(s, profile("KS-PLC200"), allowed("plc"), t0 + 1s);
+  l.decide(s, s.mac, profile("KS-PLC200"), allowed("plc"), t0 + 1s);
   struct row {
     const char* fingerprint;
     std::chrono::seconds after;
@@ -119,6 +119,19 @@ TEST(onboarding_ledger, the_same_sighting_is_not_onboarded_again_until_due) {
       << r.fingerprint << " after " << r.after.count() << " s";
   }
   EXPECT_TRUE(l.begin(s, t0 + 1s + 301s)) << "re-matched after the interval";
+}
+
+TEST(onboarding_ledger, a_mac_found_while_gathering_names_the_device_but_not_the_sighting) {
+  onboarding_ledger l;
+  auto s = sighting("", "10.99.1.14", "c1", discovery_kind::upnp);
+  ASSERT_TRUE(l.begin(s, t0));
+  auto d = l.decide(s, "02:99:00:00:00:14", profile("KS-CAM30"), allowed("camera"), t0);
+  EXPECT_EQ(d.identity, "02:99:00:00:00:14@10.99.1.14");
+  EXPECT_EQ(d.device.mac, "02:99:00:00:00:14");
+  // The sighting as the source reports it is settled: a new fingerprint is
+  // due at once, the same one is not.
+  EXPECT_FALSE(l.begin(s, t0 + 1s));
+  EXPECT_TRUE(l.begin(sighting("", "10.99.1.14", "c2", discovery_kind::upnp), t0 + 1s));
 }
 
 TEST(onboarding_ledger, a_failed_fetch_is_retried_only_after_the_back_off) {
