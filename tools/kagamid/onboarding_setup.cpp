@@ -347,6 +347,9 @@ void onboarding_service::stop() {
     return;
   for (auto& src : impl_->sources)
     src->stop();
+  // The sources' sinks hold the supervisor: a detached actor that is still
+  // referenced keeps the actor system from shutting down.
+  impl_->sources.clear();
   if (supervisor_) {
     caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
     supervisor_ = nullptr;

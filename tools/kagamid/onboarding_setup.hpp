@@ -46,7 +46,9 @@ public:
   caf::error start(caf::actor_system& sys, gateway_supervisor_actor gateway,
                    directory_actor directory);
 
-  /// Stops the sources (joins their threads) and the supervisor.
+  /// Stops and drops the sources (joins their threads; their sinks hold the
+  /// supervisor) and stops the supervisor. Call before the actor system
+  /// goes out of scope. Idempotent.
   void stop();
 
   onboarding_supervisor_actor supervisor() const {

@@ -1,0 +1,272 @@
+// Onboarding end to end in the netns factory lab (tools/kagami-lab): kagamid
+// runs in the gateway namespace with the lab's design information
+// (config/lab/site.json) and finds the devices itself, through HTIP, UPnP and
+// the vendor database. Apps read them from the app namespace. The rogue and
+// the spoofed device are refused; a firmware change is matched again; a
+// restart keeps what was decided.
+//
+// The ground truth is the lab's own lab.json: which device is legitimate,
+// where it is and how it announces itself.
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "storage/device_registry.hpp"
+#include "storage/rocksdb_store.hpp"
+#include "storage/rogue_registry.hpp"
+#include "tests/integration/child_process.hpp"
+#include "tests/lab/lab_fixture.hpp"
+
+using namespace std::chrono_literals;
+using namespace kagami;
+using kagami::lab::factory_lab;
+using kagami::lab::shell_quote;
+
+namespace {
+
+constexpr const char* gateway_url = "http://10.99.100.1:8080";
+
+class onboarding_lab : public kagami::lab::lab_test {
+protected:
+  void SetUp() override {
+    lab_test::SetUp();
+    if (IsSkipped() || HasFatalFailure())
+      return;
+    data_dir_ = "/tmp/kagami-onboarding-lab-" + std::to_string(getpid());
+    kagami::lab::run("rm -rf " + shell_quote(data_dir_));
+  }
+
+  void TearDown() override {
+    gateway_.stop();
+    if (!data_dir_.empty())
+      kagami::lab::run("rm -rf " + shell_quote(data_dir_));
+  }
+
+  /// Starts kagamid in the lab's gateway namespace; false if it never said
+  /// READY.
+  bool start_gateway(const factory_lab& lab) {
+    auto ready = gateway_.start({"/usr/bin/env", "ip", "netns", "exec", lab.ns("gw"),
+                                 KAGAMID_BIN, "--config",
+                                 std::string{KAGAMI_SOURCE_DIR} + "/config/lab/site.json",
+                                 "--data-dir", data_dir_},
+                                30s);
+    return ready.has_value();
+  }
+
+  /// Stops kagamid and returns its exit code.
+  int stop_gateway() {
+    return gateway_.stop();
+  }
+
+  /// GET from the app namespace: (HTTP status, body).
+  static std::pair<int, std::string> app_get(const factory_lab& lab,
+                                             const std::string& path) {
+    auto r = lab.exec("app", "curl -s -m 5 -w '\\n%{http_code}' "
+                               + shell_quote(std::string{gateway_url} + path));
+    auto cut = r.out.rfind('\n');
+    if (r.exit_code != 0 || cut == std::string::npos)
+      return {0, r.out + r.err};
+    return {std::atoi(r.out.c_str() + cut + 1), r.out.substr(0, cut)};
+  }
+
+  /// The thing ids /things lists (duplicates kept).
+  static std::multiset<std::string> listed(const factory_lab& lab) {
+    std::multiset<std::string> out;
+    auto [status, body] = app_get(lab, "/things");
+    if (status != 200)
+      return out;
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_array())
+      return out;
+    const std::string prefix = "urn:kagami:thing:";
+    for (auto& td : j)
+      out.insert(td.value("id", "").substr(prefix.size()));
+    return out;
+  }
+
+  template <class Pred>
+  static bool eventually(Pred pred, std::chrono::seconds limit) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      if (pred())
+        return true;
+      std::this_thread::sleep_for(500ms);
+    }
+    return pred();
+  }
+
+  /// Changes what a UPnP device announces, through its simulator.
+  static void set_firmware(const factory_lab& lab, const std::string& device,
+                           const std::string& firmware) {
+    auto ip = lab.device(device)["ip"].get<std::string>();
+    auto r = lab.exec(device, "curl -s -m 5 -o /dev/null -w '%{http_code}' -X PUT "
+                                "-H 'Content-Type: application/json' -d "
+                                + shell_quote(R"({"firmwareVersion":")" + firmware + "\"}")
+                                + " http://" + ip + ":8082/sim/profile");
+    ASSERT_EQ(r.out, "204") << r.err;
+  }
+
+  struct stored {
+    std::map<std::string, storage::device_record> onboarded; // by identity
+    std::map<std::string, storage::rogue_record> rogues;     // by identity
+  };
+
+  /// What kagamid persisted (it must be stopped: the store is locked).
+  stored read_store() {
+    stored out;
+    auto db = storage::rocksdb_store::open(data_dir_);
+    EXPECT_TRUE(db) << (db ? "" : to_string(db.error()));
+    if (!db)
+      return out;
+    storage::device_registry devices{**db};
+    auto recs = devices.load_onboarded();
+    EXPECT_TRUE(recs);
+    if (recs)
+      for (auto& r : *recs)
+        out.onboarded[r.onboarding->identity] = r;
+    storage::rogue_registry rogues{**db};
+    auto rs = rogues.load_all();
+    EXPECT_TRUE(rs);
+    if (rs)
+      for (auto& r : *rs)
+        out.rogues[r.identity] = r;
+    return out;
+  }
+
+  /// The identity onboarding gives a lab device: MAC@IP on the gateway's
+  /// own segment; behind the router the gateway cannot see the MAC.
+  static std::string identity_of(const nlohmann::json& dev) {
+    auto ip = dev["ip"].get<std::string>();
+    if (ip.rfind("10.99.1.", 0) != 0)
+      return "ip:" + ip;
+    return dev["mac"].get<std::string>() + "@" + ip;
+  }
+
+  std::string data_dir_;
+  kagami::test::child_process gateway_;
+};
+
+/// The thing ids kagamid gives the legitimate lab devices.
+const std::multiset<std::string> expected_things{
+  "press-plc-1", "press-plc-2", "env-sensor-1", "line-camera-1", "line-camera-2", "plc-3"};
+
+} // namespace
+
+TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_spoofed) {
+  factory_lab lab;
+  ASSERT_TRUE(lab.is_up()) << lab.up_result().out << lab.up_result().err;
+  ASSERT_TRUE(start_gateway(lab));
+
+  // 1. Every legitimate device becomes exactly one thing, and no more.
+  ASSERT_TRUE(eventually([&] { return listed(lab) == expected_things; }, 60s))
+    << "listed: " << nlohmann::json(listed(lab)).dump();
+  std::this_thread::sleep_for(5s); // later sightings add nothing
+  EXPECT_EQ(listed(lab), expected_things);
+
+  // 2. Apps read them from the app namespace.
+  for (auto& id : expected_things) {
+    auto [status, body] = app_get(lab, "/things/" + id + "/properties");
+    ASSERT_EQ(status, 200) << id << ": " << body;
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << id << ": " << body;
+    if (id.rfind("press-plc", 0) == 0 || id == "plc-3")
+      EXPECT_EQ(j.value("setpoint", 0.0), 75.0) << id << ": " << body;
+    else
+      EXPECT_EQ(j.value("reportIntervalS", 0), 60) << id << ": " << body;
+  }
+
+  // 3. The gateway refuses the rogue and the spoofer itself, but not the
+  //    legitimate owner of the spoofed MAC.
+  auto ping = [&](const char* device) {
+    auto ip = lab.device(device)["ip"].get<std::string>();
+    return lab.exec("gw", "ping -c1 -W1 " + ip).exit_code == 0;
+  };
+  EXPECT_FALSE(ping("rogue-1"));
+  EXPECT_FALSE(ping("spoof-1"));
+  EXPECT_TRUE(ping("plc-3"));
+  EXPECT_TRUE(ping("plc-1"));
+
+  // 4. A firmware update inside the design's range is matched again and
+  //    keeps the thing.
+  ASSERT_NO_FATAL_FAILURE(set_firmware(lab, "upnp-1", "3.3.0"));
+  std::this_thread::sleep_for(5s);
+  EXPECT_EQ(listed(lab), expected_things);
+  ASSERT_EQ(stop_gateway(), 0);
+
+  auto first = read_store();
+  for (auto& dev : lab.truth()["devices"]) {
+    auto name = dev["name"].get<std::string>();
+    auto role = dev["role"].get<std::string>();
+    auto identity = identity_of(dev);
+    if (role == "legit") {
+      ASSERT_EQ(first.onboarded.count(identity), 1u) << name << " (" << identity << ")";
+      auto& rec = first.onboarded.at(identity);
+      EXPECT_EQ(protocols::to_string(rec.onboarding->source),
+                dev["discovery"].get<std::string>())
+        << name << " was admitted through another discovery path";
+      EXPECT_EQ(first.rogues.count(identity), 0u) << name;
+    } else {
+      EXPECT_EQ(first.onboarded.count(identity), 0u) << name << " was virtualized";
+      ASSERT_EQ(first.rogues.count(identity), 1u) << name << " has no rogue record";
+      auto& rogue = first.rogues.at(identity);
+      EXPECT_EQ(rogue.mac, dev["mac"].get<std::string>()) << name;
+      EXPECT_EQ(rogue.seen_on, "pcap:ot0") << name;
+      ASSERT_TRUE(rogue.profile) << name;
+      EXPECT_FALSE(rogue.reasons.empty()) << name;
+    }
+  }
+  auto upnp1 = identity_of(lab.device("upnp-1"));
+  EXPECT_EQ(first.onboarded.at(upnp1).onboarding->profile.firmware, "3.3.0")
+    << "the new firmware was not matched again";
+  EXPECT_NE(first.rogues.at(identity_of(lab.device("spoof-1"))).reasons.front().find(
+              "02:99:00:00:00:15"),
+            std::string::npos);
+  EXPECT_NE(first.rogues.at(identity_of(lab.device("rogue-1"))).reasons.front().find("EVIL"),
+            std::string::npos);
+
+  // 5. A restart serves the admitted devices at once, from the store.
+  ASSERT_TRUE(start_gateway(lab));
+  EXPECT_EQ(listed(lab), expected_things);
+  auto camera = first.onboarded.at(upnp1).device.id;
+  EXPECT_EQ(app_get(lab, "/things/" + camera + "/properties").first, 200);
+
+  // 6. A firmware outside the design's range withdraws the thing: apps get
+  //    503 with the reason, and the device becomes a rogue.
+  ASSERT_NO_FATAL_FAILURE(set_firmware(lab, "upnp-1", "9.9.9"));
+  ASSERT_TRUE(eventually([&] {
+    return app_get(lab, "/things/" + camera + "/properties").first == 503;
+  }, 30s));
+  auto [status, body] = app_get(lab, "/things/" + camera + "/properties");
+  EXPECT_NE(body.find("firmware 9.9.9"), std::string::npos) << body;
+  auto rest = expected_things;
+  rest.erase(camera);
+  EXPECT_EQ(listed(lab), rest);
+  EXPECT_FALSE(ping("upnp-1"));
+  ASSERT_EQ(stop_gateway(), 0);
+
+  // 7. After another restart the decisions stand: the admitted devices come
+  //    back, every rogue record remains, the withdrawn camera stays out.
+  auto second = read_store();
+  EXPECT_EQ(second.onboarded.count(upnp1), 0u);
+  ASSERT_EQ(second.rogues.count(upnp1), 1u);
+  EXPECT_EQ(second.rogues.at(upnp1).withdrawn_thing, camera);
+  ASSERT_TRUE(second.rogues.at(upnp1).profile);
+  EXPECT_EQ(second.rogues.at(upnp1).profile->firmware, "9.9.9");
+  ASSERT_TRUE(start_gateway(lab));
+  EXPECT_EQ(listed(lab), rest);
+  std::this_thread::sleep_for(5s);
+  EXPECT_EQ(listed(lab), rest);
+  EXPECT_FALSE(ping("rogue-1"));
+  EXPECT_FALSE(ping("upnp-1"));
+  ASSERT_EQ(stop_gateway(), 0);
+  auto third = read_store();
+  for (auto& [identity, rogue] : second.rogues)
+    EXPECT_EQ(third.rogues.count(identity), 1u) << identity;
+  EXPECT_EQ(third.onboarded.size(), second.onboarded.size());
+}
