@@ -56,11 +56,9 @@ void refuse(self_ptr self, const protocols::device_sighting& s,
   auto ev = evidence_of(s, p, d);
   if (auto err = st.cfg.records->save_rogue(ev))
     log("cannot record rogue " + d.identity + ": " + to_string(err));
-  auto mac = d.refuse_mac ? s.mac : std::string{};
   if (st.cfg.refuse) {
-    if (auto err = st.cfg.refuse(mac, s.address))
-      log("cannot refuse " + d.identity + " in the gateway firewall: "
-          + detail_of(err));
+    if (auto err = st.cfg.refuse(s, d.refuse_mac))
+      log("cannot refuse " + d.identity + ": " + detail_of(err));
   }
   log("refused " + d.identity + " (" + protocols::to_string(s.source) + ", "
       + s.seen_on + "): " + d.reason);

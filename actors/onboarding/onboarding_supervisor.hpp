@@ -62,9 +62,10 @@ struct onboarding_supervisor_config {
   /// tags from its design entry), or why it cannot be served.
   std::function<caf::expected<config::device_config>(const admitted_device&)>
     device_for;
-  /// Refuses all traffic between the gateway and the device (its MAC when
-  /// non-empty, its address when non-empty).
-  std::function<caf::error(const std::string& mac, const std::string& address)>
+  /// Refuses all traffic between the gateway and the device of `seen`: its
+  /// MAC (only when `by_mac`; a MAC that is also a legitimate device's is
+  /// never refused) and its address, or for BLE the device itself.
+  std::function<caf::error(const protocols::device_sighting& seen, bool by_mac)>
     refuse;
   /// Devices admitted before a restart, already checked against the design.
   std::vector<admitted_device> restored;

@@ -9,6 +9,7 @@
 #include "actors/onboarding/design_matcher.hpp"
 #include "config/network_address.hpp"
 #include "protocols/ble/ble_dis_fetcher.hpp"
+#include "protocols/ble/bluez_block.hpp"
 #include "protocols/ble/bluez_discovery.hpp"
 #include "protocols/lldp_htip/htip_discovery.hpp"
 #include "protocols/neighbour/vendor_db_discovery.hpp"
@@ -231,6 +232,9 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
       admitted_macs.insert(entry.match.mac);
   for (auto& r : *rogue_records) {
     p->cfg.restored_rogues.push_back(r.identity);
+    // BlueZ keeps a blocked BLE device blocked; it has no IP path anyway.
+    if (r.source == protocols::discovery_kind::ble)
+      continue;
     // A spoofed MAC is also a legitimate device's: refuse the address only.
     if (!r.mac.empty() && admitted_macs.count(r.mac) == 0)
       if (auto mac = protocols::nft::parse_mac(r.mac))
@@ -239,7 +243,8 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
       if (auto ip = protocols::nft::parse_ip(r.address))
         refused.addresses.push_back(*ip);
   }
-  if (disc.any_enabled()) {
+  // The firewall refuses IP devices; BLE devices are blocked in BlueZ.
+  if (disc.htip.enabled || disc.upnp.enabled || disc.neighbours.enabled) {
     auto fw = protocols::nft::gateway_firewall::open();
     if (!fw)
       return fw.error();
@@ -277,12 +282,18 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   p->cfg.device_for = [site](const admitted_device& d) {
     return served_device(*site, d);
   };
-  if (p->firewall) {
-    p->cfg.refuse = [fw = p->firewall](const std::string& mac,
-                                       const std::string& address) {
-      return fw->refuse(mac, address);
-    };
-  }
+  p->cfg.refuse = [fw = p->firewall, bus = ble_cfg.bus_address](
+                    const protocols::device_sighting& s, bool by_mac) -> caf::error {
+    // A BLE device has no IP path: BlueZ blocks it.
+    if (s.source == protocols::discovery_kind::ble)
+      return protocols::ble::block_device(bus, s.locator);
+    if (!fw)
+      return make_error(ec::unavailable, "no gateway firewall");
+    auto mac = by_mac ? s.mac : std::string{};
+    if (mac.empty() && s.address.empty())
+      return make_error(ec::invalid_value, "neither a MAC nor an address to refuse");
+    return fw->refuse(mac, s.address);
+  };
   for (auto& dev : site->devices)
     p->cfg.reserved_ids.push_back(dev.id);
 
