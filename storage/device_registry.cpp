@@ -8,6 +8,7 @@
 
 #include "actors/core/error.hpp"
 #include "protocols/discovery/profile_json.hpp"
+#include "storage/record_fields.hpp"
 #include "storage/record_key.hpp"
 
 namespace kagami::storage {
@@ -16,23 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-caf::error corrupt(std::string_view key, const std::string& reason) {
-  return make_error(ec::storage_failure, "corrupt device record '"
-                                           + record_name(cf::devices, key)
-                                           + "': " + reason);
-}
-
-/// Reads the string field `name` into `out`. A missing field is an error if
-/// `required`, else leaves `out` alone. Returns the reason of a failure or "".
-std::string read_string(const json& obj, const char* name, bool required,
-                        std::string& out) {
-  auto i = obj.find(name);
-  if (i == obj.end())
-    return required ? std::string{"missing field '"} + name + "'" : "";
-  if (!i->is_string())
-    return std::string{"field '"} + name + "' is not a string";
-  out = i->get<std::string>();
-  return {};
+caf::error corrupt(std::string_view key, std::string_view reason) {
+  return corrupt_record("device", cf::devices, key, reason);
 }
 
 constexpr std::array<std::pair<std::string_view, config::criticality>, 4>
@@ -87,12 +73,9 @@ std::string decode_facts(const json& obj, onboarding_facts& f) {
   if (!profile)
     return "onboarding: profile: " + detail_of(profile.error());
   f.profile = std::move(*profile);
-  auto t = obj.find("admitted_at_ms");
-  if (t == obj.end())
-    return "onboarding: missing field 'admitted_at_ms'";
-  if (!t->is_number_integer())
-    return "onboarding: field 'admitted_at_ms' is not an integer";
-  f.admitted_at = timestamp{std::chrono::milliseconds{t->get<int64_t>()}};
+  if (auto reason = read_time(obj, "admitted_at_ms", f.admitted_at);
+      !reason.empty())
+    return "onboarding: " + reason;
   return {};
 }
 
@@ -129,18 +112,14 @@ namespace {
 
 caf::expected<device_record>
 decode_device_record_impl(std::string_view key, std::string_view bytes) {
-  auto obj = json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (obj.is_discarded())
-    return corrupt(key, "not valid JSON");
-  if (!obj.is_object())
-    return corrupt(key, "not a JSON object");
-  auto ver = obj.find("schema_version");
-  if (ver == obj.end())
-    return corrupt(key, "missing field 'schema_version'");
-  if (!ver->is_number_integer())
+  json obj;
+  if (auto reason = parse_record(bytes, obj); !reason.empty())
+    return corrupt(key, reason);
+  const auto& ver = *obj.find("schema_version");
+  if (!ver.is_number_integer())
     return corrupt(key, "field 'schema_version' is not an integer");
-  if (*ver != 1 && *ver != device_record_version)
-    return corrupt(key, "unsupported schema version " + ver->dump()
+  if (ver != 1 && ver != device_record_version)
+    return corrupt(key, "unsupported schema version " + ver.dump()
                           + " (this gateway reads versions 1 to "
                           + std::to_string(device_record_version) + ")");
   device_record rec;
@@ -158,16 +137,10 @@ decode_device_record_impl(std::string_view key, std::string_view bytes) {
       return corrupt(key, "field 'unit_id' is not an integer in [0, 255]");
     dev.unit_id = i->get<int>();
   }
-  if (auto i = obj.find("tags"); i != obj.end()) {
-    if (!i->is_array())
-      return corrupt(key, "field 'tags' is not an array");
-    for (const auto& tag : *i) {
-      if (!tag.is_string())
-        return corrupt(key, "field 'tags' holds a value that is not a string");
-      dev.tags.push_back(tag.get<std::string>());
-    }
-  }
-  if (*ver == 1)
+  if (auto reason = read_strings(obj, "tags", false, dev.tags);
+      !reason.empty())
+    return corrupt(key, reason);
+  if (ver == 1)
     return rec; // Version 1 knew configured devices only.
   std::string origin;
   if (auto reason = read_string(obj, "origin", true, origin); !reason.empty())

@@ -6,6 +6,7 @@
 
 #include "actors/core/error.hpp"
 #include "protocols/discovery/profile_json.hpp"
+#include "storage/record_fields.hpp"
 #include "storage/record_key.hpp"
 
 namespace kagami::storage {
@@ -14,45 +15,18 @@ namespace {
 
 using nlohmann::json;
 
-caf::error corrupt(std::string_view key, const std::string& reason) {
-  return make_error(ec::storage_failure, "corrupt rogue record '"
-                                           + record_name(cf::rogues, key)
-                                           + "': " + reason);
-}
-
-std::string read_string(const json& obj, const char* name, bool required,
-                        std::string& out) {
-  auto i = obj.find(name);
-  if (i == obj.end())
-    return required ? std::string{"missing field '"} + name + "'" : "";
-  if (!i->is_string())
-    return std::string{"field '"} + name + "' is not a string";
-  out = i->get<std::string>();
-  return {};
-}
-
-std::string read_time(const json& obj, const char* name, timestamp& out) {
-  auto i = obj.find(name);
-  if (i == obj.end())
-    return std::string{"missing field '"} + name + "'";
-  if (!i->is_number_integer())
-    return std::string{"field '"} + name + "' is not an integer";
-  out = timestamp{std::chrono::milliseconds{i->get<int64_t>()}};
-  return {};
+caf::error corrupt(std::string_view key, std::string_view reason) {
+  return corrupt_record("rogue", cf::rogues, key, reason);
 }
 
 caf::expected<rogue_record> decode_impl(std::string_view key,
                                         std::string_view bytes) {
-  auto obj = json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (obj.is_discarded())
-    return corrupt(key, "not valid JSON");
-  if (!obj.is_object())
-    return corrupt(key, "not a JSON object");
-  auto ver = obj.find("schema_version");
-  if (ver == obj.end())
-    return corrupt(key, "missing field 'schema_version'");
-  if (!ver->is_number_integer() || *ver != rogue_record_version)
-    return corrupt(key, "unsupported schema version " + ver->dump()
+  json obj;
+  if (auto reason = parse_record(bytes, obj); !reason.empty())
+    return corrupt(key, reason);
+  const auto& ver = *obj.find("schema_version");
+  if (!ver.is_number_integer() || ver != rogue_record_version)
+    return corrupt(key, "unsupported schema version " + ver.dump()
                           + " (this gateway reads version "
                           + std::to_string(rogue_record_version) + ")");
   rogue_record rec;
@@ -82,16 +56,9 @@ caf::expected<rogue_record> decode_impl(std::string_view key,
       return corrupt(key, "profile: " + detail_of(p.error()));
     rec.profile = std::move(*p);
   }
-  auto reasons = obj.find("reasons");
-  if (reasons == obj.end())
-    return corrupt(key, "missing field 'reasons'");
-  if (!reasons->is_array())
-    return corrupt(key, "field 'reasons' is not an array");
-  for (auto& r : *reasons) {
-    if (!r.is_string())
-      return corrupt(key, "field 'reasons' holds a value that is not a string");
-    rec.reasons.push_back(r.get<std::string>());
-  }
+  if (auto reason = read_strings(obj, "reasons", true, rec.reasons);
+      !reason.empty())
+    return corrupt(key, reason);
   auto count = obj.find("count");
   if (count == obj.end())
     return corrupt(key, "missing field 'count'");
