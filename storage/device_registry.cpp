@@ -10,6 +10,7 @@
 #include "protocols/discovery/profile_json.hpp"
 #include "storage/record_fields.hpp"
 #include "storage/record_key.hpp"
+#include "storage/record_loading.hpp"
 
 namespace kagami::storage {
 
@@ -221,15 +222,8 @@ caf::error device_registry::remove(std::string_view id) {
 
 caf::expected<std::optional<device_record>>
 device_registry::load(std::string_view id) {
-  auto bytes = store_.get(cf::devices, id);
-  if (!bytes)
-    return std::move(bytes.error());
-  if (!*bytes)
-    return std::optional<device_record>{};
-  auto rec = decode_device_record(id, **bytes);
-  if (!rec)
-    return std::move(rec.error());
-  return std::optional<device_record>{std::move(*rec)};
+  return load_record<device_record>(store_, cf::devices, id,
+                                   decode_device_record);
 }
 
 caf::expected<std::vector<std::string>>
@@ -262,23 +256,11 @@ device_registry::replace_all(const std::vector<config::device_config>& devices) 
 }
 
 caf::expected<std::vector<device_record>> device_registry::load_records() {
-  std::vector<device_record> result;
-  caf::error first_corrupt;
-  auto err = store_.for_each_prefix(
-    cf::devices, "", [&](std::string_view key, std::string_view bytes) {
-      auto rec = decode_device_record(key, bytes);
-      if (!rec) {
-        first_corrupt = std::move(rec.error());
-        return false;
-      }
-      result.push_back(std::move(*rec));
-      return true;
-    });
-  if (err)
-    return err;
-  if (first_corrupt)
-    return first_corrupt;
-  std::sort(result.begin(), result.end(), [](const auto& x, const auto& y) {
+  auto result = storage::load_records<device_record>(store_, cf::devices,
+                                                     decode_device_record);
+  if (!result)
+    return result;
+  std::sort(result->begin(), result->end(), [](const auto& x, const auto& y) {
     return x.device.id < y.device.id;
   });
   return result;

@@ -8,6 +8,7 @@
 #include "protocols/discovery/profile_json.hpp"
 #include "storage/record_fields.hpp"
 #include "storage/record_key.hpp"
+#include "storage/record_loading.hpp"
 
 namespace kagami::storage {
 
@@ -154,35 +155,13 @@ caf::error rogue_registry::remove(std::string_view identity) {
 
 caf::expected<std::optional<rogue_record>>
 rogue_registry::load(std::string_view identity) {
-  auto bytes = store_.get(cf::rogues, identity);
-  if (!bytes)
-    return std::move(bytes.error());
-  if (!*bytes)
-    return std::optional<rogue_record>{};
-  auto rec = decode_rogue_record(identity, **bytes);
-  if (!rec)
-    return std::move(rec.error());
-  return std::optional<rogue_record>{std::move(*rec)};
+  return load_record<rogue_record>(store_, cf::rogues, identity,
+                                  decode_rogue_record);
 }
 
 caf::expected<std::vector<rogue_record>> rogue_registry::load_all() {
-  std::vector<rogue_record> result;
-  caf::error first_corrupt;
-  auto err = store_.for_each_prefix(
-    cf::rogues, "", [&](std::string_view key, std::string_view bytes) {
-      auto rec = decode_rogue_record(key, bytes);
-      if (!rec) {
-        first_corrupt = std::move(rec.error());
-        return false;
-      }
-      result.push_back(std::move(*rec));
-      return true;
-    });
-  if (err)
-    return err;
-  if (first_corrupt)
-    return first_corrupt;
-  return result; // Keys are unique and visited in ascending order.
+  // Keys are unique and visited in ascending order.
+  return load_records<rogue_record>(store_, cf::rogues, decode_rogue_record);
 }
 
 } // namespace kagami::storage
