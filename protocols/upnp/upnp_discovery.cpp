@@ -6,10 +6,8 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -19,6 +17,7 @@
 
 #include "actors/core/error.hpp"
 #include "protocols/upnp/description_url.hpp"
+#include "protocols/upnp/udp_endpoint.hpp"
 
 namespace kagami::protocols::upnp {
 
@@ -32,28 +31,10 @@ constexpr uint16_t ssdp_port = 1900;
 /// the other or the stop request.
 constexpr int max_reads_per_wake = 64;
 
-std::string errno_text(const char* call) {
-  return std::string{call} + ": " + std::strerror(errno);
-}
-
 std::string to_string(const sockaddr_in& sa) {
   char buf[INET_ADDRSTRLEN] = {};
   inet_ntop(AF_INET, &sa.sin_addr, buf, sizeof(buf));
   return buf;
-}
-
-sockaddr_in make_addr(const std::string& ip, uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, ip.c_str(), &sa.sin_addr);
-  return sa;
-}
-
-void close_fd(int& fd) {
-  if (fd >= 0)
-    ::close(fd);
-  fd = -1;
 }
 
 } // namespace
@@ -303,10 +284,8 @@ struct upnp_discovery::impl {
       int rc = ::poll(fds, count, static_cast<int>(std::max<int64_t>(wait.count(), 1) + 1));
       if (rc <= 0)
         continue;
-      if (fds[0].revents & POLLIN) {
-        uint64_t v;
-        (void) ::read(wake_fd, &v, sizeof(v));
-      }
+      if (fds[0].revents & POLLIN)
+        clear_wake(wake_fd);
       if (stopping.load())
         break;
       if (fds[1].revents & POLLIN)
@@ -317,8 +296,7 @@ struct upnp_discovery::impl {
   }
 
   void wake() {
-    uint64_t one = 1;
-    (void) ::write(wake_fd, &one, sizeof(one));
+    signal_wake(wake_fd);
   }
 };
 

@@ -5,12 +5,9 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <sstream>
@@ -22,12 +19,18 @@
 #include "config/network_address.hpp"
 #include "protocols/upnp/description_url.hpp"
 #include "protocols/upnp/ssdp_parser.hpp"
+#include "protocols/upnp/udp_endpoint.hpp"
 
 namespace kagami::devsim {
 
 namespace {
 
+using protocols::upnp::clear_wake;
+using protocols::upnp::close_fd;
+using protocols::upnp::errno_text;
+using protocols::upnp::make_addr;
 using protocols::upnp::notify_subtype;
+using protocols::upnp::signal_wake;
 using protocols::upnp::ssdp_kind;
 using protocols::upnp::ssdp_message;
 using clock_type = std::chrono::steady_clock;
@@ -67,24 +70,6 @@ std::string render_description(const upnp_device_info& info, uint32_t config_id)
 
 sim_response text(unsigned status, std::string body) {
   return {status, "application/json", std::move(body)};
-}
-
-std::string errno_text(const char* call) {
-  return std::string{call} + ": " + std::strerror(errno);
-}
-
-sockaddr_in make_addr(const std::string& ip, uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  inet_pton(AF_INET, ip.c_str(), &sa.sin_addr);
-  return sa;
-}
-
-void close_fd(int& fd) {
-  if (fd >= 0)
-    ::close(fd);
-  fd = -1;
 }
 
 } // namespace
@@ -273,10 +258,8 @@ struct upnp_simulator::impl {
       int rc = ::poll(fds, count, static_cast<int>(std::max<int64_t>(wait.count(), 0) + 1));
       if (rc <= 0)
         continue;
-      if (fds[0].revents & POLLIN) {
-        uint64_t v;
-        (void) ::read(wake_fd, &v, sizeof(v));
-      }
+      if (fds[0].revents & POLLIN)
+        clear_wake(wake_fd);
       if (fds[1].revents & POLLIN)
         drain(unicast_fd);
       if (count == 3 && (fds[2].revents & POLLIN))
@@ -285,8 +268,7 @@ struct upnp_simulator::impl {
   }
 
   void wake() {
-    uint64_t one = 1;
-    (void) ::write(wake_fd, &one, sizeof(one));
+    signal_wake(wake_fd);
   }
 
   std::string update(const nlohmann::json& patch) {
