@@ -5,7 +5,6 @@
 
 #include <array>
 #include <map>
-#include <set>
 
 #include "config/syntax.hpp"
 
@@ -90,25 +89,6 @@ void read_rule(const object_reader& r, identity_rule& rule) {
     else
       r.fail("mac", "\"" + rule.mac
                       + "\" is not a MAC or BD address (xx:xx:xx:xx:xx:xx)");
-  }
-}
-
-void read_tags(const object_reader& r, std::vector<std::string>& out) {
-  auto& sink = r.sink();
-  auto tags = r.get_array("tags");
-  if (!tags)
-    return;
-  std::set<std::string> seen;
-  for (size_t i = 0; i < tags->size() && sink.ok(); ++i) {
-    auto& t = (*tags)[i];
-    auto field = r.path("tags") + "/" + std::to_string(i);
-    if (!t.is_string() || !is_tag(t.get<std::string>()))
-      sink.fail(field, "must be a string of 1 to 64 printable characters "
-                       "without spaces");
-    else if (!seen.insert(t.get<std::string>()).second)
-      sink.fail(field, "duplicate tag \"" + t.get<std::string>() + "\"");
-    else
-      out.push_back(t.get<std::string>());
   }
 }
 

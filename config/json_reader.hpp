@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -154,5 +155,12 @@ class object_reader {
   const json_value* obj_;
   std::string pointer_;
 };
+
+/// Appends the optional "tags" array of the object behind `r` to `out`: each
+/// element a tag (is_tag: 1 to 64 printable characters without spaces), none
+/// twice. Records the first error in r.sink() at the element's pointer
+/// (".../tags/N") and stops there. Shared by devices and design entries,
+/// whose tags become the tags of the devices they admit.
+void read_tags(const object_reader& r, std::vector<std::string>& out);
 
 } // namespace kagami::config

@@ -3,7 +3,6 @@
 #include <array>
 #include <cctype>
 #include <filesystem>
-#include <set>
 
 #include "config/design_parser.hpp"
 #include "config/json_reader.hpp"
@@ -148,20 +147,7 @@ void read_device(const object_reader& r, const site_config& site,
   if (r.has("unitId") && !modbus)
     r.fail("unitId", "applies only to modbus-tcp devices");
   r.read_int("unitId", d.unit_id, 0, 247);
-  if (auto tags = r.get_array("tags")) {
-    std::set<std::string> seen;
-    for (size_t i = 0; i < tags->size() && sink.ok(); ++i) {
-      auto& t = (*tags)[i];
-      auto field = r.path("tags") + "/" + std::to_string(i);
-      if (!t.is_string() || !is_tag(t.get<std::string>()))
-        sink.fail(field, "must be a string of 1 to 64 printable characters "
-                         "without spaces");
-      else if (!seen.insert(t.get<std::string>()).second)
-        sink.fail(field, "duplicate tag \"" + t.get<std::string>() + "\"");
-      else
-        d.tags.push_back(t.get<std::string>());
-    }
-  }
+  read_tags(r, d.tags);
 }
 
 void read_devices(const object_reader& r, site_config& site) {
