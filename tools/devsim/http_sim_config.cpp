@@ -154,23 +154,9 @@ http_sim_config parse(const json& doc) {
 
 std::variant<http_sim_config, sim_config_error>
 parse_http_sim_config(std::string_view text, const std::string& file) {
-  try {
-    // `depth` counts the containers around the one that starts here.
-    auto limit_depth = [](int depth, json::parse_event_t event, json&) {
-      bool starts = event == json::parse_event_t::object_start
-                    || event == json::parse_event_t::array_start;
-      if (starts && depth >= http_sim_limits::max_depth)
-        throw detail::sim_json_failure{
-          "", "nests deeper than " + std::to_string(http_sim_limits::max_depth)
-                + " levels"};
-      return true;
-    };
-    return parse(json::parse(text.begin(), text.end(), limit_depth));
-  } catch (const detail::sim_json_failure& f) {
-    return sim_config_error{file, f.field, f.reason};
-  } catch (const json::exception& e) {
-    return sim_config_error{file, "", e.what()};
-  }
+  return detail::config_or_error<http_sim_config>(file, [&] {
+    return parse(detail::parse_json(text, http_sim_limits::max_depth));
+  });
 }
 
 } // namespace kagami::devsim

@@ -241,13 +241,9 @@ const char* table_json_name(modbus_table t) {
 
 std::variant<modbus_sim_config, sim_config_error>
 parse_modbus_sim_config(std::string_view text, const std::string& file) {
-  try {
+  return detail::config_or_error<modbus_sim_config>(file, [&] {
     return parse(nlohmann::json::parse(text.begin(), text.end()));
-  } catch (const detail::sim_json_failure& f) {
-    return sim_config_error{file, f.field, f.reason};
-  } catch (const nlohmann::json::exception& e) {
-    return sim_config_error{file, "", e.what()};
-  }
+  });
 }
 
 } // namespace kagami::devsim

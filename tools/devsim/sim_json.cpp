@@ -17,6 +17,20 @@ std::string pointer_token(const std::string& key) {
   return out;
 }
 
+nlohmann::json parse_json(std::string_view text, int max_depth) {
+  using nlohmann::json;
+  // `depth` counts the containers around the one that starts here.
+  auto limit_depth = [max_depth](int depth, json::parse_event_t event, json&) {
+    bool starts = event == json::parse_event_t::object_start
+                  || event == json::parse_event_t::array_start;
+    if (starts && depth >= max_depth)
+      throw sim_json_failure{
+        "", "nests deeper than " + std::to_string(max_depth) + " levels"};
+    return true;
+  };
+  return json::parse(text.begin(), text.end(), limit_depth);
+}
+
 void node::fail(const std::string& reason) const {
   throw sim_json_failure{path, reason};
 }

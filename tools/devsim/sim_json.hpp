@@ -9,8 +9,12 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include <nlohmann/json.hpp>
+
+#include "tools/devsim/sim_config_error.hpp"
 
 namespace kagami::devsim::detail {
 
@@ -45,5 +49,25 @@ struct node {
 };
 
 std::string pointer_token(const std::string& key);
+
+/// Parses `text` as JSON. Throws sim_json_failure at the root ("nests deeper
+/// than N levels") when a container starts inside `max_depth` others, and
+/// nlohmann::json::exception when `text` is not JSON.
+nlohmann::json parse_json(std::string_view text, int max_depth);
+
+/// What `parse()` returns, or what it throws as the sim_config_error of
+/// `file`: a sim_json_failure with its field and reason, a JSON error with its
+/// message at the root. A parser's entry point, so that none throws.
+template <class Config, class Parse>
+std::variant<Config, sim_config_error> config_or_error(const std::string& file,
+                                                       Parse&& parse) {
+  try {
+    return parse();
+  } catch (const sim_json_failure& f) {
+    return sim_config_error{file, f.field, f.reason};
+  } catch (const nlohmann::json::exception& e) {
+    return sim_config_error{file, "", e.what()};
+  }
+}
 
 } // namespace kagami::devsim::detail

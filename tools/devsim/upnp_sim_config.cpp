@@ -83,22 +83,10 @@ upnp_sim_config parse_upnp(const json& doc, const std::string& file) {
 
 std::variant<upnp_sim_config, sim_config_error>
 parse_upnp_sim_config(std::string_view text, const std::string& file) {
-  try {
-    auto limit_depth = [](int depth, json::parse_event_t event, json&) {
-      bool starts = event == json::parse_event_t::object_start
-                    || event == json::parse_event_t::array_start;
-      if (starts && depth >= http_sim_limits::max_depth)
-        throw detail::sim_json_failure{
-          "", "nests deeper than " + std::to_string(http_sim_limits::max_depth)
-                + " levels"};
-      return true;
-    };
-    return parse_upnp(json::parse(text.begin(), text.end(), limit_depth), file);
-  } catch (const detail::sim_json_failure& f) {
-    return sim_config_error{file, f.field, f.reason};
-  } catch (const json::exception& e) {
-    return sim_config_error{file, "", e.what()};
-  }
+  return detail::config_or_error<upnp_sim_config>(file, [&] {
+    return parse_upnp(detail::parse_json(text, http_sim_limits::max_depth),
+                      file);
+  });
 }
 
 std::string merge_upnp_device_info(upnp_device_info& info, const json& patch) {
