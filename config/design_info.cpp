@@ -5,16 +5,9 @@
 namespace kagami::config {
 
 const char* to_string(criticality x) {
-  switch (x) {
-    case criticality::low:
-      return "low";
-    case criticality::medium:
-      return "medium";
-    case criticality::high:
-      return "high";
-    case criticality::critical:
-      return "critical";
-  }
+  for (auto& [name, value] : criticality_names)
+    if (value == x)
+      return name.data(); // NUL-terminated: the names are string literals
   return "?";
 }
 

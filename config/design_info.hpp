@@ -5,10 +5,12 @@
 // discovered device against it (actors/onboarding/design_matcher.hpp).
 // Format and rules: config/README.md, "Design information".
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/value_pattern.hpp"
@@ -19,7 +21,15 @@ namespace kagami::config {
 /// cut points by it.
 enum class criticality { low, medium, high, critical };
 
-/// "low", "medium", "high" or "critical".
+/// Every criticality with its name, in rising order: the names the site
+/// config and the stored device records use.
+inline constexpr std::array<std::pair<std::string_view, criticality>, 4>
+  criticality_names{{{"low", criticality::low},
+                     {"medium", criticality::medium},
+                     {"high", criticality::high},
+                     {"critical", criticality::critical}}};
+
+/// "low", "medium", "high" or "critical" (its name in criticality_names).
 const char* to_string(criticality x);
 
 /// The identifiers one rule constrains. An absent field is unconstrained;

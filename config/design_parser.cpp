@@ -14,12 +14,6 @@ namespace kagami::config {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, criticality>, 4>
-  criticality_names{{{"low", criticality::low},
-                     {"medium", criticality::medium},
-                     {"high", criticality::high},
-                     {"critical", criticality::critical}}};
-
 /// The identifier fields of a rule, in the order of their JSON keys.
 struct rule_field {
   std::string_view key;

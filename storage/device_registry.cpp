@@ -1,7 +1,6 @@
 #include "storage/device_registry.hpp"
 
 #include <algorithm>
-#include <array>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -21,12 +20,6 @@ using nlohmann::json;
 caf::error corrupt(std::string_view key, std::string_view reason) {
   return corrupt_record("device", cf::devices, key, reason);
 }
-
-constexpr std::array<std::pair<std::string_view, config::criticality>, 4>
-  criticality_names{{{"low", config::criticality::low},
-                     {"medium", config::criticality::medium},
-                     {"high", config::criticality::high},
-                     {"critical", config::criticality::critical}}};
 
 json encode_facts(const onboarding_facts& f) {
   json obj = json::object();
@@ -62,9 +55,10 @@ std::string decode_facts(const json& obj, onboarding_facts& f) {
   if (!kind)
     return "onboarding: unknown source '" + source + "'";
   f.source = *kind;
-  auto c = std::find_if(criticality_names.begin(), criticality_names.end(),
+  auto& names = config::criticality_names;
+  auto c = std::find_if(names.begin(), names.end(),
                         [&](auto& x) { return x.first == crit; });
-  if (c == criticality_names.end())
+  if (c == names.end())
     return "onboarding: unknown criticality '" + crit + "'";
   f.criticality = c->second;
   auto p = obj.find("profile");
