@@ -1,9 +1,9 @@
 #include "protocols/neighbour/vendor_db_discovery.hpp"
 
-#include <cstdio>
 #include <fstream>
 
 #include "actors/core/error.hpp"
+#include "protocols/discovery/fingerprint.hpp"
 
 namespace kagami::protocols {
 
@@ -40,21 +40,9 @@ neighbour_table_reader::mac_of(std::string_view ip,
 
 std::string vendor_db_fingerprint(const neighbour_row& row,
                                   const device_profile& p) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  auto add = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 0x100000001b3ull;
-    }
-    h ^= 0xff; // field separator that no field contains
-    h *= 0x100000001b3ull;
-  };
-  for (auto* s : {&row.mac, &row.ip, &p.vendor, &p.product, &p.model_number,
-                  &p.firmware, &p.hardware, &p.serial, &p.category, &p.udn})
-    add(*s);
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return fields_fingerprint({row.mac, row.ip, p.vendor, p.product,
+                             p.model_number, p.firmware, p.hardware, p.serial,
+                             p.category, p.udn});
 }
 
 vendor_db_discovery::vendor_db_discovery(vendor_db_discovery_config cfg)

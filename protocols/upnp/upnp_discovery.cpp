@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -16,6 +15,7 @@
 #include <unordered_map>
 
 #include "actors/core/error.hpp"
+#include "protocols/discovery/fingerprint.hpp"
 #include "protocols/upnp/description_url.hpp"
 #include "protocols/upnp/udp_endpoint.hpp"
 
@@ -40,21 +40,9 @@ std::string to_string(const sockaddr_in& sa) {
 } // namespace
 
 std::string sighting_fingerprint(const ssdp_message& m) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 0x100000001b3ull;
-    }
-    h ^= 0xFF; // a separator no field can hold
-    h *= 0x100000001b3ull;
-  };
-  mix(m.location);
-  mix(m.boot_id ? std::to_string(*m.boot_id) : "-");
-  mix(m.config_id ? std::to_string(*m.config_id) : "-");
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  auto boot_id = m.boot_id ? std::to_string(*m.boot_id) : "-";
+  auto config_id = m.config_id ? std::to_string(*m.config_id) : "-";
+  return fields_fingerprint({m.location, boot_id, config_id});
 }
 
 struct upnp_discovery::impl {
