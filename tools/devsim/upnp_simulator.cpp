@@ -12,6 +12,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include <pugixml.hpp>
 
@@ -171,20 +172,27 @@ struct upnp_simulator::impl {
                     reinterpret_cast<const sockaddr*>(&to), sizeof(to));
   }
 
-  void notify_round(notify_subtype nts) {
-    upnp_device_info d;
-    ssdp_message m;
+  /// The device as it is now and a message of `kind` that announces it
+  /// (BOOTID, CONFIGID, LOCATION, SERVER), taken under one lock.
+  std::pair<upnp_device_info, ssdp_message> snapshot(ssdp_kind kind) const {
+    std::pair<upnp_device_info, ssdp_message> result;
+    auto& [d, m] = result;
     {
       std::lock_guard<std::mutex> guard{mtx};
       d = info;
       m.boot_id = boot_id;
       m.config_id = config_id;
     }
-    m.kind = ssdp_kind::notify;
-    m.nts = nts;
-    m.host = std::string{ssdp_group} + ":1900";
+    m.kind = kind;
     m.location = location();
     m.server = server_header;
+    return result;
+  }
+
+  void notify_round(notify_subtype nts) {
+    auto [d, m] = snapshot(ssdp_kind::notify);
+    m.nts = nts;
+    m.host = std::string{ssdp_group} + ":1900";
     ++rounds;
     for (const auto& [nt, usn] : announced(d)) {
       m.target = nt;
@@ -200,17 +208,7 @@ struct upnp_simulator::impl {
   }
 
   void answer(const sockaddr_in& src, const ssdp_message& req) {
-    upnp_device_info d;
-    ssdp_message m;
-    {
-      std::lock_guard<std::mutex> guard{mtx};
-      d = info;
-      m.boot_id = boot_id;
-      m.config_id = config_id;
-    }
-    m.kind = ssdp_kind::search_response;
-    m.location = location();
-    m.server = server_header;
+    auto [d, m] = snapshot(ssdp_kind::search_response);
     bool any = false;
     for (const auto& [st, usn] : announced(d)) {
       if (req.target != "ssdp:all" && req.target != st)
