@@ -155,7 +155,7 @@ http_sim_config parse(const json& doc) {
 std::variant<http_sim_config, sim_config_error>
 parse_http_sim_config(std::string_view text, const std::string& file) {
   return detail::config_or_error<http_sim_config>(file, [&] {
-    return parse(detail::parse_json(text, http_sim_limits::max_depth));
+    return parse(detail::parse_json_limited(text, http_sim_limits::max_depth));
   });
 }
 

@@ -17,7 +17,7 @@ std::string pointer_token(const std::string& key) {
   return out;
 }
 
-nlohmann::json parse_json(std::string_view text, int max_depth) {
+nlohmann::json parse_json_limited(std::string_view text, int max_depth) {
   using nlohmann::json;
   // `depth` counts the containers around the one that starts here.
   auto limit_depth = [max_depth](int depth, json::parse_event_t event, json&) {

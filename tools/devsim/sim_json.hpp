@@ -53,7 +53,7 @@ std::string pointer_token(const std::string& key);
 /// Parses `text` as JSON. Throws sim_json_failure at the root ("nests deeper
 /// than N levels") when a container starts inside `max_depth` others, and
 /// nlohmann::json::exception when `text` is not JSON.
-nlohmann::json parse_json(std::string_view text, int max_depth);
+nlohmann::json parse_json_limited(std::string_view text, int max_depth);
 
 /// What `parse()` returns, or what it throws as the sim_config_error of
 /// `file`: a sim_json_failure with its field and reason, a JSON error with its

@@ -84,8 +84,8 @@ upnp_sim_config parse_upnp(const json& doc, const std::string& file) {
 std::variant<upnp_sim_config, sim_config_error>
 parse_upnp_sim_config(std::string_view text, const std::string& file) {
   return detail::config_or_error<upnp_sim_config>(file, [&] {
-    return parse_upnp(detail::parse_json(text, http_sim_limits::max_depth),
-                      file);
+    auto doc = detail::parse_json_limited(text, http_sim_limits::max_depth);
+    return parse_upnp(doc, file);
   });
 }
 
