@@ -65,6 +65,10 @@ void refuse(self_ptr self, const protocols::device_sighting& s,
   if (st.cfg.isolation)
     caf::anon_send(st.cfg.isolation, isolate_atom::value, d.identity, s.mac,
                    s.address, d.reason);
+  else
+    log("isolation of " + d.identity
+        + " requested; no isolation supervisor runs, so the gateway's own "
+          "refusal is the only cut");
 }
 
 void admit(self_ptr self, const onboarding_decision& d) {
