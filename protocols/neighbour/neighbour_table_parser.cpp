@@ -78,16 +78,15 @@ bool is_device_name(std::string_view s) {
 
 } // namespace
 
-caf::expected<std::vector<neighbour_row>>
+caf::expected<neighbour_table>
 parse_neighbour_table(std::string_view text,
                       const neighbour_table_limits& limits) {
   if (text.size() > limits.max_bytes)
     return make_error(ec::invalid_value,
                       "the table has more than "
                         + std::to_string(limits.max_bytes) + " bytes");
-  std::vector<neighbour_row> rows;
+  neighbour_table table;
   size_t line_no = 0;
-  size_t data_lines = 0;
   size_t pos = 0;
   while (pos < text.size()) {
     auto end = text.find('\n', pos);
@@ -104,10 +103,6 @@ parse_neighbour_table(std::string_view text,
     auto fields = fields_of(line);
     if (fields.empty())
       continue;
-    if (++data_lines > limits.max_rows)
-      return make_error(ec::invalid_value,
-                        "the table has more than "
-                          + std::to_string(limits.max_rows) + " rows");
     if (fields.size() != 6)
       return bad(line_no, "expected 6 fields, got "
                             + std::to_string(fields.size()));
@@ -125,11 +120,15 @@ parse_neighbour_table(std::string_view text,
       return bad(line_no, "not an interface name");
     if ((flags & 0x2) == 0 || mac == "00:00:00:00:00:00")
       continue; // incomplete or failed
-    rows.push_back({std::move(ip), std::move(mac), std::string{fields[5]}});
+    if (table.rows.size() >= limits.max_rows) {
+      ++table.truncated;
+      continue;
+    }
+    table.rows.push_back({std::move(ip), std::move(mac), std::string{fields[5]}});
   }
   if (line_no == 0)
     return bad(1, "not a neighbour table (no \"IP address\" header)");
-  return rows;
+  return table;
 }
 
 } // namespace kagami::protocols

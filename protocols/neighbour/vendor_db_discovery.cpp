@@ -13,7 +13,7 @@ neighbour_table_reader::neighbour_table_reader(std::string path,
   // nop
 }
 
-caf::expected<std::vector<neighbour_row>> neighbour_table_reader::read() const {
+caf::expected<neighbour_table> neighbour_table_reader::read() const {
   std::ifstream in{path_, std::ios::binary};
   if (!in)
     return make_error(ec::unavailable, "cannot open " + path_);
@@ -29,10 +29,10 @@ caf::expected<std::vector<neighbour_row>> neighbour_table_reader::read() const {
 caf::expected<std::string>
 neighbour_table_reader::mac_of(std::string_view ip,
                                std::string_view interface) const {
-  auto rows = read();
-  if (!rows)
-    return std::move(rows.error());
-  for (auto& r : *rows)
+  auto table = read();
+  if (!table)
+    return std::move(table.error());
+  for (auto& r : table->rows)
     if (r.ip == ip && (interface.empty() || r.device == interface))
       return r.mac;
   return std::string{};
@@ -67,6 +67,8 @@ caf::error vendor_db_discovery::start(discovery_sink sink) {
     return make_error(ec::invalid_value, "vendor_db discovery started twice");
   started_ = true;
   sink_ = std::move(sink);
+  internal_errors_ = std::make_unique<internal_error_reporter>(
+    discovery_kind::vendor_db, "neigh:" + cfg_.interface);
   thread_ = std::thread{[this] { run(); }};
   return {};
 }
@@ -91,7 +93,13 @@ void vendor_db_discovery::refresh() {
 
 void vendor_db_discovery::run() {
   for (;;) {
-    poll(std::chrono::steady_clock::now());
+    try {
+      poll(std::chrono::steady_clock::now());
+    } catch (...) {
+      // What poll() had learnt this round is lost; the next poll starts
+      // from the devices known before it.
+      internal_errors_->report(sink_);
+    }
     std::unique_lock lock{mtx_};
     cv_.wait_for(lock, cfg_.interval, [this] { return stopping_ || refresh_; });
     if (stopping_)
@@ -101,17 +109,30 @@ void vendor_db_discovery::run() {
 }
 
 void vendor_db_discovery::poll(std::chrono::steady_clock::time_point now) {
-  auto rows = reader_.read();
-  if (!rows) {
-    auto why = detail_of(rows.error());
-    if (why != last_error_ && sink_.rejected)
-      sink_.rejected(discovery_kind::vendor_db, reader_.path(), why);
-    last_error_ = std::move(why);
+  auto table = reader_.read();
+  if (!table) {
+    auto why = detail_of(table.error());
+    if (why != last_error_) {
+      last_error_ = why;
+      if (sink_.rejected)
+        sink_.rejected(discovery_kind::vendor_db, reader_.path(), std::move(why));
+    }
     return;
   }
   last_error_.clear();
+  if (table->truncated == 0) {
+    truncation_reported_ = false;
+  } else if (!truncation_reported_) {
+    truncation_reported_ = true;
+    if (sink_.rejected)
+      sink_.rejected(discovery_kind::vendor_db, reader_.path(),
+                     std::to_string(table->truncated)
+                       + " complete rows beyond the limit of "
+                       + std::to_string(cfg_.limits.max_rows)
+                       + " ignored; only the first rows are used");
+  }
   std::map<std::string, known> present;
-  for (auto& row : *rows) {
+  for (auto& row : table->rows) {
     if (row.device != cfg_.interface)
       continue;
     auto profile = cfg_.db->find(row.mac);

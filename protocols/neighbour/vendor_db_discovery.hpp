@@ -22,6 +22,7 @@
 
 #include "config/vendor_db.hpp"
 #include "protocols/discovery/discovery.hpp"
+#include "protocols/discovery/internal_error.hpp"
 #include "protocols/neighbour/neighbour_table_parser.hpp"
 
 namespace kagami::protocols {
@@ -33,13 +34,15 @@ public:
   explicit neighbour_table_reader(std::string path = "/proc/net/arp",
                                   neighbour_table_limits limits = {});
 
-  /// The complete rows now. Fails with ec::unavailable when the file cannot
-  /// be read, and like parse_neighbour_table when it does not parse.
-  caf::expected<std::vector<neighbour_row>> read() const;
+  /// The complete rows now (at most limits.max_rows; the rest counted in
+  /// `truncated`). Fails with ec::unavailable when the file cannot be read,
+  /// and like parse_neighbour_table when it does not parse.
+  caf::expected<neighbour_table> read() const;
 
   /// The MAC of `ip` now (on `interface`, unless empty), or "" when the
-  /// table has no complete entry for it. Used to fill in the MAC of a
-  /// sighting that carries only an address (UPnP).
+  /// kept rows have no complete entry for it (in a table truncated at
+  /// max_rows, an entry past the limit is not found). Used to fill in the
+  /// MAC of a sighting that carries only an address (UPnP).
   caf::expected<std::string> mac_of(std::string_view ip,
                                     std::string_view interface = "") const;
 
@@ -72,7 +75,13 @@ struct vendor_db_discovery_config {
 /// appears, when its fingerprint changes (new IP, edited entry) and every
 /// rematch_interval; a device that leaves the table and comes back is new
 /// again. A table that cannot be read or parsed is reported through
-/// sink.rejected once per distinct reason.
+/// sink.rejected(vendor_db, table_path, reason) once per distinct reason. A
+/// table with more than limits.max_rows complete rows is used up to the
+/// limit and reported once (sink.rejected(vendor_db, table_path, "... rows
+/// beyond ...")) until a poll sees it within the limit again. An exception
+/// out of a poll (std::bad_alloc, a throwing sink) is reported as
+/// sink.rejected(vendor_db, "neigh:IFACE", "internal error: ...") at most
+/// every 10 s, and the source keeps polling.
 class vendor_db_discovery : public discovery_source {
 public:
   explicit vendor_db_discovery(vendor_db_discovery_config cfg);
@@ -107,6 +116,8 @@ private:
   /// Touched by the source thread only.
   std::map<std::string, known> known_;
   std::string last_error_;
+  bool truncation_reported_ = false;
+  std::unique_ptr<internal_error_reporter> internal_errors_;
   std::mutex mtx_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -39,13 +41,14 @@ TEST(neighbour_table_parser, reads_complete_rows) {
               + line("10.99.1.14", "0x2", "00:00:00:00:00:00", "ot0") + "\n";
   auto rows = parse_neighbour_table(text);
   ASSERT_TRUE(rows) << detail_of(rows.error());
-  EXPECT_EQ(*rows, (std::vector<neighbour_row>{
+  EXPECT_EQ(rows->truncated, 0u);
+  EXPECT_EQ(rows->rows, (std::vector<neighbour_row>{
                      {"10.99.1.11", "02:99:00:00:00:11", "ot0"},
                      {"10.99.1.13", "02:99:00:00:00:ab", "ot0"},
                      {"192.168.0.1", "aa:bb:cc:dd:ee:ff", "eth0"}}));
   auto empty = parse_neighbour_table(header);
   ASSERT_TRUE(empty);
-  EXPECT_TRUE(empty->empty());
+  EXPECT_TRUE(empty->rows.empty());
 }
 
 TEST(neighbour_table_parser, rejects_malformed_input) {
@@ -77,18 +80,41 @@ TEST(neighbour_table_parser, rejects_malformed_input) {
   }
 }
 
-TEST(neighbour_table_parser, enforces_limits) {
-  std::string text = header;
-  for (int i = 0; i < 5; ++i)
-    text += line("10.0.0." + std::to_string(i + 1), "0x2", "02:00:00:00:00:01", "ot0");
+TEST(neighbour_table_parser, keeps_the_first_max_rows_complete_rows) {
+  // An ARP flood: more complete rows than max_rows. The first ones are kept
+  // (incomplete entries do not count), the rest counted.
+  std::string text = header + line("10.0.0.100", "0x0", "00:00:00:00:00:00", "ot0");
+  for (int i = 0; i < 7; ++i)
+    text += line("10.0.0." + std::to_string(i + 1), "0x2",
+                 "02:00:00:00:00:0" + std::to_string(i + 1), "ot0");
   neighbour_table_limits rows_limit;
   rows_limit.max_rows = 4;
   auto r = parse_neighbour_table(text, rows_limit);
+  ASSERT_TRUE(r) << detail_of(r.error());
+  ASSERT_EQ(r->rows.size(), 4u);
+  EXPECT_EQ(r->rows.front(), (neighbour_row{"10.0.0.1", "02:00:00:00:00:01", "ot0"}));
+  EXPECT_EQ(r->rows.back(), (neighbour_row{"10.0.0.4", "02:00:00:00:00:04", "ot0"}));
+  EXPECT_EQ(r->truncated, 3u);
+  // Exactly at the limit: nothing truncated.
+  rows_limit.max_rows = 7;
+  r = parse_neighbour_table(text, rows_limit);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->rows.size(), 7u);
+  EXPECT_EQ(r->truncated, 0u);
+  // Lines past the limit are still checked.
+  rows_limit.max_rows = 2;
+  r = parse_neighbour_table(text + "10.0.0.9 0x1 0x2 02:00:00:00:00:09 *\n", rows_limit);
   ASSERT_FALSE(r);
-  EXPECT_EQ(detail_of(r.error()), "the table has more than 4 rows");
+  EXPECT_EQ(detail_of(r.error()), "line 10: expected 6 fields, got 5");
+}
+
+TEST(neighbour_table_parser, enforces_the_byte_limit) {
+  std::string text = header;
+  for (int i = 0; i < 5; ++i)
+    text += line("10.0.0." + std::to_string(i + 1), "0x2", "02:00:00:00:00:01", "ot0");
   neighbour_table_limits bytes_limit;
   bytes_limit.max_bytes = text.size() - 1;
-  r = parse_neighbour_table(text, bytes_limit);
+  auto r = parse_neighbour_table(text, bytes_limit);
   ASSERT_FALSE(r);
   EXPECT_EQ(detail_of(r.error()),
             "the table has more than " + std::to_string(text.size() - 1)
@@ -97,7 +123,10 @@ TEST(neighbour_table_parser, enforces_limits) {
   std::string full = header;
   for (int i = 0; i < 4096; ++i)
     full += line("255.255.255.255", "0x2", "02:00:00:00:00:01", "abcdefghijklmno");
-  EXPECT_TRUE(parse_neighbour_table(full));
+  auto all = parse_neighbour_table(full);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->rows.size(), 4096u);
+  EXPECT_EQ(all->truncated, 0u);
 }
 
 /// A table file in a fresh temporary directory.
@@ -271,6 +300,76 @@ TEST(vendor_db_discovery, unreadable_table_is_rejected_once) {
                              + ": line 1: not a neighbour table (no \"IP "
                                "address\" header)");
   EXPECT_TRUE(c.seen.empty());
+}
+
+TEST(vendor_db_discovery, a_flooded_table_is_used_up_to_the_limit) {
+  // Rows of unknown MACs first (the flood), the database device after them
+  // but within the limit; then a flood that pushes it past the limit.
+  std::string flood = header;
+  for (int i = 0; i < 5; ++i)
+    flood += line("10.99.1." + std::to_string(100 + i), "0x2",
+                  "02:66:00:00:00:0" + std::to_string(i), "ot0");
+  table_file table;
+  table.write(flood + line("10.99.1.21", "0x2", "02:99:00:00:00:21", "ot0"));
+  vendor_db_discovery_config cfg;
+  cfg.interface = "ot0";
+  cfg.table_path = table.path();
+  cfg.interval = std::chrono::hours{1};
+  cfg.limits.max_rows = 6;
+  cfg.db = test_db();
+  vendor_db_discovery source{cfg};
+  collector c;
+  ASSERT_FALSE(source.start(c.sink()));
+  ASSERT_TRUE(c.wait_seen(1));
+  // Seven complete rows: the device (6th) is kept, one row truncated and
+  // reported once, however many polls see it.
+  table.write(flood + line("10.99.1.21", "0x2", "02:99:00:00:00:21", "ot0")
+              + line("10.99.1.22", "0x2", "02:99:00:00:00:22", "ot0"));
+  source.refresh();
+  ASSERT_TRUE(c.wait_rejected(1));
+  source.refresh();
+  std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  neighbour_table_reader reader{table.path(), cfg.limits};
+  EXPECT_EQ(*reader.mac_of("10.99.1.21"), "02:99:00:00:00:21");
+  EXPECT_EQ(*reader.mac_of("10.99.1.22"), ""); // past the limit
+  source.stop();
+  std::lock_guard g{c.mtx};
+  ASSERT_EQ(c.rejected.size(), 1u);
+  EXPECT_EQ(c.rejected[0], table.path()
+                             + ": 1 complete rows beyond the limit of 6 ignored; only "
+                               "the first rows are used");
+  ASSERT_EQ(c.seen.size(), 1u);
+  EXPECT_EQ(c.seen[0].mac, "02:99:00:00:00:21");
+}
+
+TEST(vendor_db_discovery, a_throwing_sink_does_not_end_the_source) {
+  table_file table;
+  table.write(header + line("10.99.1.21", "0x2", "02:99:00:00:00:21", "ot0"));
+  vendor_db_discovery_config cfg;
+  cfg.interface = "ot0";
+  cfg.table_path = table.path();
+  cfg.interval = std::chrono::hours{1};
+  cfg.db = test_db();
+  vendor_db_discovery source{cfg};
+  collector c;
+  auto sink = c.sink();
+  int calls = 0; // the source thread only
+  auto seen = sink.seen;
+  sink.seen = [&calls, seen](device_sighting s) {
+    if (++calls == 1)
+      throw std::runtime_error{"onboarding queue gone"};
+    seen(std::move(s));
+  };
+  ASSERT_FALSE(source.start(sink));
+  ASSERT_TRUE(c.wait_rejected(1));
+  // Still polling: the device whose report failed is reported again.
+  source.refresh();
+  ASSERT_TRUE(c.wait_seen(1));
+  source.stop();
+  std::lock_guard g{c.mtx};
+  ASSERT_EQ(c.rejected.size(), 1u);
+  EXPECT_EQ(c.rejected[0], "neigh:ot0: internal error: onboarding queue gone");
+  EXPECT_EQ(c.seen[0].mac, "02:99:00:00:00:21");
 }
 
 TEST(vendor_db_discovery, start_checks_its_config) {
