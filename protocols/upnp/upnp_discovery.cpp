@@ -16,6 +16,7 @@
 
 #include "actors/core/error.hpp"
 #include "protocols/discovery/fingerprint.hpp"
+#include "protocols/discovery/internal_error.hpp"
 #include "protocols/upnp/description_url.hpp"
 #include "protocols/upnp/udp_endpoint.hpp"
 
@@ -220,8 +221,14 @@ struct upnp_discovery::impl {
       return;
     st.last = s;
     st.last_reported = now;
-    if (sink.seen)
+    if (!sink.seen)
+      return;
+    try {
       sink.seen(std::move(s));
+    } catch (...) {
+      st.last.reset(); // not delivered: a repeat must not be held back
+      throw;
+    }
   }
 
   void drain(int fd) {
@@ -259,27 +266,36 @@ struct upnp_discovery::impl {
   }
 
   void run() {
+    internal_error_reporter internal_errors{discovery_kind::upnp, seen_on};
     auto next_search = clock_type::now();
     while (!stopping.load()) {
-      auto now = clock_type::now();
-      if (refresh_pending.exchange(false) || now >= next_search) {
-        send_searches();
-        next_search = now + opts.search_interval;
+      try {
+        auto now = clock_type::now();
+        if (refresh_pending.exchange(false) || now >= next_search) {
+          // Set first: a round that throws is not retried at once.
+          next_search = now + opts.search_interval;
+          send_searches();
+        }
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_search - now);
+        pollfd fds[3] = {{wake_fd, POLLIN, 0}, {search_fd, POLLIN, 0}, {notify_fd, POLLIN, 0}};
+        nfds_t count = notify_fd >= 0 ? 3 : 2;
+        int rc = ::poll(fds, count, static_cast<int>(std::max<int64_t>(wait.count(), 1) + 1));
+        if (rc <= 0)
+          continue;
+        if (fds[0].revents & POLLIN)
+          clear_wake(wake_fd);
+        if (stopping.load())
+          break;
+        if (fds[1].revents & POLLIN)
+          drain(search_fd);
+        if (count == 3 && (fds[2].revents & POLLIN))
+          drain(notify_fd);
+      } catch (...) {
+        // std::bad_alloc or a throwing sink: the datagram at hand is lost
+        // (it was already read), the sockets and every sender's state stay
+        // usable, so the loop goes on.
+        internal_errors.report(sink);
       }
-      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_search - now);
-      pollfd fds[3] = {{wake_fd, POLLIN, 0}, {search_fd, POLLIN, 0}, {notify_fd, POLLIN, 0}};
-      nfds_t count = notify_fd >= 0 ? 3 : 2;
-      int rc = ::poll(fds, count, static_cast<int>(std::max<int64_t>(wait.count(), 1) + 1));
-      if (rc <= 0)
-        continue;
-      if (fds[0].revents & POLLIN)
-        clear_wake(wake_fd);
-      if (stopping.load())
-        break;
-      if (fds[1].revents & POLLIN)
-        drain(search_fd);
-      if (count == 3 && (fds[2].revents & POLLIN))
-        drain(notify_fd);
     }
   }
 

@@ -35,6 +35,11 @@
 //    ssdp:all (one per USN) cannot flood onboarding.
 //
 // `from` in rejections is "IP:PORT" of the sender.
+//
+// An exception out of the source's own work (std::bad_alloc, a throwing
+// sink) loses the datagram at hand, is reported as rejected(upnp,
+// "ssdp:<interface_name>", "internal error: ...") at most every 10 s, and the
+// thread carries on.
 
 #include <atomic>
 #include <chrono>

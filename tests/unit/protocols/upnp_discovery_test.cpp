@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <variant>
@@ -385,6 +386,34 @@ TEST(upnp_discovery, rate_limits_each_sender) {
   EXPECT_GE(parsed, 5u);
   EXPECT_LE(parsed, 6u); // one more token may refill while the flood arrives
   EXPECT_EQ(parsed + limited, r.size());
+}
+
+TEST(upnp_discovery, a_throwing_sink_does_not_end_the_source) {
+  rogue_responder rogue;
+  collector got;
+  auto sink = got.sink();
+  auto seen = sink.seen;
+  int calls = 0; // the source thread only
+  sink.seen = [&calls, seen](device_sighting s) {
+    if (++calls == 1)
+      throw std::runtime_error{"onboarding queue gone"};
+    seen(std::move(s));
+  };
+  upnp_discovery source{loopback_options(rogue.port())};
+  ASSERT_FALSE(source.start(sink));
+  ASSERT_FALSE(rogue.receive().empty());
+  rogue.reply(response_with("http://127.0.0.1:9/d.xml", 1));
+  ASSERT_TRUE(got.wait_rejected(1));
+  EXPECT_EQ(got.rejections().front(),
+            (std::pair<std::string, std::string>{"ssdp:lo",
+                                                 "internal error: onboarding queue gone"}));
+  // The thread still reads, and the repeat of the announcement whose report
+  // failed is not held back as a duplicate.
+  rogue.reply(response_with("http://127.0.0.1:9/d.xml", 1));
+  ASSERT_TRUE(got.wait_seen(1));
+  EXPECT_EQ(got.sightings().front().locator, "http://127.0.0.1:9/d.xml");
+  source.stop();
+  EXPECT_EQ(got.rejections().size(), 1u);
 }
 
 TEST(upnp_discovery, start_refuses_bad_options) {
