@@ -1,5 +1,7 @@
 #include "protocols/lldp_htip/htip_discovery.hpp"
 
+#include <algorithm>
+
 #include <pcap/dlt.h>
 
 #include "actors/core/error.hpp"
@@ -24,6 +26,11 @@ caf::error htip_discovery_options::validate() const {
   if (limits.max_text > max_profile_field)
     return bad("limits.max_text " + std::to_string(limits.max_text)
                + " exceeds max_profile_field (" + std::to_string(max_profile_field) + ")");
+  if (reopen_delay < std::chrono::milliseconds{10}
+      || reopen_delay > std::chrono::milliseconds{60'000})
+    return bad("reopen_delay outside 10 ms..60 s");
+  if (reopen_max_delay < reopen_delay || reopen_max_delay > std::chrono::minutes{10})
+    return bad("reopen_max_delay outside reopen_delay..10 min");
   return caf::none;
 }
 
@@ -31,7 +38,8 @@ htip_discovery::htip_discovery(htip_discovery_options opts)
   : opts_(std::move(opts)),
     seen_on_("pcap:" + opts_.interface),
     throttle_(opts_.min_repeat, opts_.max_tracked_macs),
-    reject_limiter_(opts_.max_rejects_per_window, opts_.reject_window) {
+    reject_limiter_(opts_.max_rejects_per_window, opts_.reject_window),
+    internal_errors_(discovery_kind::htip, seen_on_) {
 }
 
 htip_discovery::~htip_discovery() {
@@ -44,6 +52,17 @@ caf::error htip_discovery::start(discovery_sink sink) {
                                            + ": already started");
   if (auto err = opts_.validate())
     return err;
+  sink_ = std::move(sink);
+  if (auto err = open_capture())
+    return err;
+  started_ = true;
+  // Created here, so that it (and every capture it reopens) lives in the
+  // caller's network namespace.
+  supervisor_ = std::thread{[this] { supervise(); }};
+  return caf::none;
+}
+
+caf::error htip_discovery::open_capture() {
   pcap::capture_options copts;
   copts.interface = opts_.interface;
   // One byte more than the largest accepted frame, so an oversized frame is
@@ -58,20 +77,115 @@ caf::error htip_discovery::start(discovery_sink sink) {
     return make_error(ec::config_invalid, "htip discovery on " + opts_.interface
                                             + ": not an Ethernet interface (link type "
                                             + std::to_string((*cap)->datalink()) + ")");
-  started_ = true;
-  sink_ = std::move(sink);
-  capture_ = std::move(*cap);
-  return capture_->start([this](auto batch) { on_batch(batch); });
+  // Current before it starts: its failure handler may run at once.
+  auto* raw = cap->get();
+  {
+    std::lock_guard guard{mtx_};
+    capture_ = std::move(*cap);
+    capture_started_ = std::chrono::steady_clock::now();
+  }
+  return raw->start([this](auto batch) { on_batch(batch); },
+                    [this](const caf::error& err) { on_capture_failed(err); });
+}
+
+void htip_discovery::on_capture_failed(const caf::error& err) {
+  {
+    std::lock_guard guard{mtx_};
+    capture_failed_ = true;
+    failure_ = err;
+  }
+  cv_.notify_all();
+}
+
+void htip_discovery::report_capture_problem(std::string reason) {
+  if (!sink_.rejected)
+    return;
+  try {
+    sink_.rejected(discovery_kind::htip, seen_on_, std::move(reason));
+  } catch (...) {
+    // The sink's own failure; the supervisor carries on.
+  }
+}
+
+void htip_discovery::supervise() {
+  auto delay = opts_.reopen_delay;
+  std::unique_lock lock{mtx_};
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || capture_failed_; });
+    if (stopping_)
+      return;
+    capture_failed_ = false;
+    auto failed = std::move(capture_);
+    auto ran = std::chrono::steady_clock::now() - capture_started_;
+    auto why = failure_;
+    lock.unlock();
+    // Its thread has ended (the failure handler is its last act): join it,
+    // so that it can no longer call the sink, and keep its counters.
+    failed->stop();
+    auto last = failed->stats();
+    failed.reset();
+    ++capture_failures_;
+    if (ran >= opts_.reopen_max_delay)
+      delay = opts_.reopen_delay;
+    report_capture_problem(detail_of(why) + "; reopening");
+    lock.lock();
+    capture_base_.received += last.received;
+    capture_base_.dropped += last.dropped;
+    capture_base_.interface_dropped += last.interface_dropped;
+    capture_base_.delivered += last.delivered;
+    std::string last_reported;
+    for (;;) {
+      if (cv_.wait_for(lock, delay, [this] { return stopping_; }))
+        return;
+      delay = std::min(delay * 2, opts_.reopen_max_delay);
+      lock.unlock();
+      caf::error err;
+      try {
+        err = open_capture();
+      } catch (const std::exception& e) {
+        err = make_error(ec::unavailable, std::string{"reopen: "} + e.what());
+      }
+      if (!err) {
+        ++reopens_;
+        lock.lock();
+        // A capture that failed at once has set capture_failed_ again.
+        if (!capture_failed_)
+          failure_ = caf::error{};
+        break;
+      }
+      auto reason = "cannot reopen the capture: " + detail_of(err);
+      if (reason != last_reported) {
+        report_capture_problem(reason);
+        last_reported = std::move(reason);
+      }
+      lock.lock();
+      capture_.reset();
+    }
+  }
 }
 
 void htip_discovery::stop() {
+  {
+    std::lock_guard guard{mtx_};
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (supervisor_.joinable())
+    supervisor_.join();
+  // The supervisor is gone: only this thread replaces capture_ now.
   if (capture_)
     capture_->stop();
 }
 
 void htip_discovery::on_batch(std::span<const pcap::captured_packet> batch) {
-  for (const auto& pkt : batch)
-    handle(pkt);
+  for (const auto& pkt : batch) {
+    try {
+      handle(pkt);
+    } catch (...) {
+      ++internal_errors_count_;
+      internal_errors_.report(sink_);
+    }
+  }
 }
 
 void htip_discovery::handle(const pcap::captured_packet& pkt) {
@@ -128,8 +242,17 @@ void htip_discovery::reject(std::span<const uint8_t> bytes, std::string reason,
 
 htip_discovery_stats htip_discovery::stats() const {
   htip_discovery_stats s;
-  if (capture_)
-    s.capture = capture_->stats();
+  {
+    std::lock_guard guard{mtx_};
+    s.capture = capture_base_;
+    if (capture_) {
+      auto now = capture_->stats();
+      s.capture.received += now.received;
+      s.capture.dropped += now.dropped;
+      s.capture.interface_dropped += now.interface_dropped;
+      s.capture.delivered += now.delivered;
+    }
+  }
   s.frames = frames_;
   s.sightings = sightings_;
   s.repeats_dropped = repeats_dropped_;
@@ -137,11 +260,15 @@ htip_discovery_stats htip_discovery::stats() const {
   s.rejected = rejected_;
   s.rejects_suppressed = rejects_suppressed_;
   s.macs_evicted = macs_evicted_;
+  s.internal_errors = internal_errors_count_;
+  s.capture_failures = capture_failures_;
+  s.reopens = reopens_;
   return s;
 }
 
 caf::error htip_discovery::failure() const {
-  return capture_ ? capture_->failure() : caf::error{};
+  std::lock_guard guard{mtx_};
+  return failure_;
 }
 
 } // namespace kagami::protocols::lldp_htip

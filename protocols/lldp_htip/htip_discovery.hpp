@@ -5,9 +5,21 @@
 // device information (TTC JJ-300.00).
 //
 // Thread contract (see discovery_source): start() opens the capture and
-// starts its thread; the sink is called on that thread only. stop() joins
-// it, after which the sink is never called again. stats() and failure() are
-// thread-safe.
+// starts its thread and a supervisor thread. The sink is called from one
+// thread at a time: the capture thread, or between two captures the
+// supervisor. stop() joins both, after which the sink is never called
+// again. stats() and failure() are thread-safe.
+//
+// When the capture fails after start (link down, the interface deleted and
+// re-created, a capture-thread error), the failure is reported as
+// sink.rejected(htip, "pcap:<iface>", reason) and the supervisor reopens the
+// capture after reopen_delay, doubling the wait after each failed attempt up
+// to reopen_max_delay, until it succeeds or stop() is called. A failed
+// reopen is reported when its reason differs from the last one reported.
+// The wait is reset to reopen_delay only when a capture ran for at least
+// reopen_max_delay, so a flapping link is reported at most once per wait.
+// Both threads are created by start() and therefore capture in the network
+// namespace of the thread that called start().
 //
 // What reaches the sink, and how much:
 // - A frame with HTIP device information: sink.seen(htip_sighting(frame,
@@ -19,18 +31,24 @@
 // - A malformed frame: sink.rejected(htip, "<src mac>" or "unknown", reason),
 //   at most `max_rejects_per_window` per `reject_window`; suppressed reports
 //   are counted and the next report says how many were suppressed.
+// - An exception while handling a frame (std::bad_alloc, a throwing sink):
+//   the frame is dropped and sink.rejected(htip, "pcap:<iface>", "internal
+//   error: ...") is reported at most every 10 s; the capture goes on.
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <caf/error.hpp>
 
 #include "protocols/discovery/discovery.hpp"
+#include "protocols/discovery/internal_error.hpp"
 #include "protocols/lldp_htip/lldp_parser.hpp"
 #include "protocols/lldp_htip/report_throttle.hpp"
 #include "protocols/pcap/live_capture.hpp"
@@ -51,6 +69,10 @@ struct htip_discovery_options {
   std::chrono::milliseconds reject_window{10'000};
   /// Frame limits; max_frame also sets the capture's snaplen.
   lldp_limits limits;
+  /// The first wait before reopening a failed capture (10 ms..60 s), and
+  /// the most it doubles to (reopen_delay..10 min).
+  std::chrono::milliseconds reopen_delay{1'000};
+  std::chrono::milliseconds reopen_max_delay{30'000};
 
   /// ec::config_invalid naming the field when a value is out of range.
   caf::error validate() const;
@@ -66,6 +88,9 @@ struct htip_discovery_stats {
   uint64_t rejected = 0;         ///< Malformed frames, reported or not.
   uint64_t rejects_suppressed = 0; ///< Malformed frames not reported (rate limit).
   uint64_t macs_evicted = 0;     ///< MACs forgotten because the table was full.
+  uint64_t internal_errors = 0;  ///< Frames dropped by an exception.
+  uint64_t capture_failures = 0; ///< Captures that failed after start.
+  uint64_t reopens = 0;          ///< Captures reopened after a failure.
 };
 
 class htip_discovery final : public discovery_source {
@@ -89,11 +114,19 @@ public:
 
   htip_discovery_stats stats() const;
 
-  /// The error that ended the capture after start (the interface went
-  /// away), or none.
+  /// The error that ended the last capture while no reopened capture runs
+  /// yet (the interface is down or gone), or none.
   caf::error failure() const;
 
 private:
+  /// Opens and starts a capture and makes it current.
+  caf::error open_capture();
+  /// The failure handler of every capture (on its thread).
+  void on_capture_failed(const caf::error& err);
+  /// The supervisor thread: waits for a failure, reopens with back-off.
+  void supervise();
+  /// Calls sink.rejected(htip, seen_on_, reason); swallows a throw.
+  void report_capture_problem(std::string reason);
   void on_batch(std::span<const pcap::captured_packet> batch);
   void handle(const pcap::captured_packet& pkt);
   /// Counts a malformed frame and reports it unless the limiter holds it.
@@ -103,11 +136,23 @@ private:
   htip_discovery_options opts_;
   std::string seen_on_;
   discovery_sink sink_;
-  std::unique_ptr<pcap::live_capture> capture_;
   bool started_ = false;
-  // Owned by the capture thread.
+  // Guards capture_ (replaced by the supervisor) and the supervisor state.
+  mutable std::mutex mtx_;
+  std::condition_variable cv_;
+  std::unique_ptr<pcap::live_capture> capture_;
+  std::chrono::steady_clock::time_point capture_started_;
+  /// The counters of captures that failed, so stats() keeps counting.
+  pcap::capture_stats capture_base_;
+  bool stopping_ = false;
+  bool capture_failed_ = false;
+  caf::error failure_;
+  std::thread supervisor_;
+  // Owned by the capture thread (one capture thread at a time; the
+  // supervisor joins a failed one before it starts the next).
   sighting_throttle throttle_;
   report_limiter reject_limiter_;
+  internal_error_reporter internal_errors_;
   // Counters, written by the capture thread.
   std::atomic<uint64_t> frames_{0};
   std::atomic<uint64_t> sightings_{0};
@@ -116,6 +161,9 @@ private:
   std::atomic<uint64_t> rejected_{0};
   std::atomic<uint64_t> rejects_suppressed_{0};
   std::atomic<uint64_t> macs_evicted_{0};
+  std::atomic<uint64_t> internal_errors_count_{0};
+  std::atomic<uint64_t> capture_failures_{0};
+  std::atomic<uint64_t> reopens_{0};
 };
 
 } // namespace kagami::protocols::lldp_htip

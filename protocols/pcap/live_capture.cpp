@@ -153,67 +153,100 @@ void live_capture::refresh_stats() {
   }
 }
 
+void live_capture::deliver_batch() {
+  if (batch_.empty())
+    return;
+  delivered_ += batch_.size();
+  if (on_batch_)
+    on_batch_(std::span<const captured_packet>{batch_});
+}
+
+void live_capture::fail(const std::string& why) {
+  auto err = make_error(ec::unavailable, "capture on " + opts_.interface + ": " + why);
+  {
+    std::lock_guard guard{failure_mtx_};
+    failure_ = err;
+  }
+  if (!on_failure_)
+    return;
+  try {
+    on_failure_(err);
+  } catch (...) {
+    // The handler's own problem; the thread ends either way.
+  }
+}
+
 void live_capture::run() {
-  pollfd fds[2] = {{pcap_get_selectable_fd(handle_), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-  auto fail = [this](std::string why) {
-    auto err = make_error(ec::unavailable, "capture on " + opts_.interface + ": " + why);
-    {
-      std::lock_guard guard{failure_mtx_};
-      failure_ = err;
+  try {
+    capture_loop();
+  } catch (...) {
+    // A throwing batch handler or std::bad_alloc: the packets at hand are
+    // lost and the handler's state is unknown, so the capture ends as failed
+    // rather than carry on (or reach std::terminate).
+    try {
+      fail("internal error: " + describe(std::current_exception()));
+    } catch (...) {
+      // No memory even for the message: end quietly.
     }
-    if (on_failure_)
-      on_failure_(err);
-  };
+  }
+  refresh_stats();
+}
+
+std::string live_capture::describe(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(std::move(e));
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+void live_capture::capture_loop() {
+  pollfd fds[2] = {{pcap_get_selectable_fd(handle_), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   auto last_refresh = std::chrono::steady_clock::now();
   for (;;) {
     int rc = ::poll(fds, 2, static_cast<int>(opts_.poll_interval.count()));
     if (rc < 0 && errno != EINTR) {
       fail(std::string{"poll: "} + std::strerror(errno));
-      break;
+      return;
     }
     if (fds[1].revents != 0)
-      break; // stop()
+      return; // stop()
     if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-      // Let pcap tell why (e.g. "The interface went down").
+      // Let pcap tell why (e.g. "The interface went down"). What it reads
+      // instead, if the condition was transient, is a packet: deliver it.
       batch_.clear();
       if (pcap_dispatch(handle_, 1, &live_capture::on_packet,
                         reinterpret_cast<unsigned char*>(this)) < 0) {
         fail(pcap_geterr(handle_));
-        break;
+        return;
       }
+      deliver_batch();
     }
     // Drain what is ready, one batch at a time, checking for stop between
     // batches so that a flood cannot delay stop().
-    bool failed = false;
     for (;;) {
       batch_.clear();
       int n = pcap_dispatch(handle_, static_cast<int>(opts_.max_batch),
                             &live_capture::on_packet, reinterpret_cast<unsigned char*>(this));
       if (n < 0) {
         fail(n == PCAP_ERROR_BREAK ? "capture broken off" : pcap_geterr(handle_));
-        failed = true;
-        break;
+        return;
       }
-      if (!batch_.empty()) {
-        delivered_ += batch_.size();
-        if (on_batch_)
-          on_batch_(std::span<const captured_packet>{batch_});
-      }
+      deliver_batch();
       if (static_cast<size_t>(n) < opts_.max_batch)
         break;
       pollfd wake{wake_fd_, POLLIN, 0};
       if (::poll(&wake, 1, 0) > 0)
         break;
     }
-    if (failed)
-      break;
     auto now = std::chrono::steady_clock::now();
     if (now - last_refresh >= opts_.poll_interval) {
       refresh_stats();
       last_refresh = now;
     }
   }
-  refresh_stats();
 }
 
 } // namespace kagami::protocols::pcap

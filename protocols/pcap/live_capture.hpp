@@ -7,7 +7,12 @@
 // - The batch handler runs on the capture thread only, one call at a time.
 //   The packets and their bytes are valid only during that call: copy what
 //   you keep. The handler must not call stop() (it would deadlock; the call
-//   is detected and ignored).
+//   is detected and ignored). It should not throw: an exception out of it
+//   (or std::bad_alloc in the thread) ends the capture like a pcap failure,
+//   with the reason "internal error: <what>", and never reaches
+//   std::terminate.
+// - The failure handler runs on the capture thread, at most once, as the
+//   thread's last act; an exception out of it is ignored.
 // - stop() may be called from any other thread, any number of times. It wakes
 //   the capture thread at once (an eventfd next to pcap's selectable fd),
 //   joins it, and after it returns the handlers are never called again. The
@@ -21,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -83,7 +89,8 @@ class live_capture {
 public:
   using batch_handler = std::function<void(std::span<const captured_packet>)>;
   /// Called once on the capture thread when the capture fails after start
-  /// (the interface went away); the thread then ends.
+  /// (the interface went down or away, or the batch handler threw); the
+  /// thread then ends. The owner reopens (a new live_capture) if it wants.
   using failure_handler = std::function<void(const caf::error&)>;
 
   /// Opens and activates the capture and installs the filter; nothing is
@@ -120,6 +127,12 @@ public:
 private:
   explicit live_capture(capture_options opts);
   void run();
+  void capture_loop();
+  /// Hands batch_ to the batch handler when it holds packets.
+  void deliver_batch();
+  /// Records the failure and calls the failure handler.
+  void fail(const std::string& why);
+  static std::string describe(std::exception_ptr e);
   void refresh_stats();
   static void on_packet(unsigned char* user, const ::pcap_pkthdr* h,
                         const unsigned char* bytes);

@@ -7,9 +7,12 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,12 +58,18 @@ class veth_pair {
 public:
   veth_pair() : prefix_("kh" + std::to_string(getpid() % 100000)) {
     ok_ = sh("ip netns add " + a() + " && ip netns add " + b()
-             + " && ip link add hta0 netns " + a()
-             + " address 02:99:00:00:07:11 type veth peer name htb0 netns " + b()
-             + " && ip -n " + a() + " link set lo up && ip -n " + a() + " link set hta0 up"
-             + " && ip -n " + b() + " link set htb0 up"
-             + " && ip -n " + a() + " addr add 10.99.7.2/24 dev hta0")
-          == 0;
+             + " && ip -n " + a() + " link set lo up")
+            == 0
+          && create_veth();
+  }
+  /// Creates the veth (again, after it was deleted).
+  bool create_veth() {
+    return sh("ip link add hta0 netns " + a()
+              + " address 02:99:00:00:07:11 type veth peer name htb0 netns " + b()
+              + " && ip -n " + a() + " link set hta0 up"
+              + " && ip -n " + b() + " link set htb0 up"
+              + " && ip -n " + a() + " addr add 10.99.7.2/24 dev hta0")
+           == 0;
   }
   ~veth_pair() {
     sh("ip netns del " + a() + " 2>/dev/null; ip netns del " + b() + " 2>/dev/null");
@@ -444,4 +453,197 @@ TEST_F(htip_lab, rejected_reports_are_rate_limited) {
   EXPECT_NE(got.rejected[0].second.find("missing End TLV"), std::string::npos)
     << got.rejected[0].second;
   EXPECT_TRUE(got.seen.empty());
+}
+
+// The capture interface flaps (down, up) and is then deleted and re-created.
+// libpcap 1.10 keeps a capture on an interface that goes down (it notes the
+// ENETDOWN and the kernel re-hooks the bound socket on link up), so a flap
+// needs no reopen; a deleted interface ends the capture ("The interface
+// disappeared"): the failure is reported and the capture reopened on the
+// re-created interface. Sightings resume both times.
+TEST_F(htip_lab, capture_survives_link_flaps_and_is_reopened_after_re_creation) {
+  veth_pair net;
+  ASSERT_TRUE(net.ok());
+  htip_discovery_options opts;
+  opts.interface = "htb0";
+  opts.reopen_delay = 200ms;
+  opts.reopen_max_delay = 1s;
+  htip_discovery discovery{opts};
+  collector got;
+  {
+    in_netns enter{net.b()};
+    ASSERT_TRUE(enter.ok());
+    auto err = discovery.start(got.sink());
+    ASSERT_FALSE(err) << detail_of(err);
+  }
+  auto announce = [&](uint8_t last_octet) {
+    raw_sender tx{net};
+    if (!tx.ok())
+      return false;
+    htip_device_announcement a;
+    a.mac = {0x02, 0x99, 0x00, 0x00, 0x07, last_octet};
+    a.ipv4 = std::array<uint8_t, 4>{10, 99, 7, last_octet};
+    a.manufacturer_code = "ACME";
+    a.model_name = "TH-20";
+    a.model_number = "r1";
+    return tx.send(build_htip_announcement(a));
+  };
+  auto rejections = [&] {
+    std::lock_guard g{got.mtx};
+    return got.rejected;
+  };
+  ASSERT_TRUE(announce(0x31));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return got.seen.size() == 1; }));
+
+  // 1. Link down for a second, then up: the capture carries on.
+  ASSERT_EQ(sh("ip -n " + net.b() + " link set htb0 down"), 0);
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(sh("ip -n " + net.b() + " link set htb0 up"), 0);
+  ASSERT_TRUE(announce(0x32));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return got.seen.size() == 2; }))
+    << "no sighting after the link came back";
+  EXPECT_FALSE(discovery.failure()) << detail_of(discovery.failure());
+
+  // 2. The interface is deleted and re-created with the same name.
+  ASSERT_EQ(sh("ip -n " + net.b() + " link del htb0"), 0);
+  ASSERT_TRUE(got.wait_for(5s, [&] { return !got.rejected.empty(); }))
+    << "a capture failure on interface deletion was not reported";
+  {
+    auto r = rejections().front();
+    EXPECT_EQ(r.first, "pcap:htb0");
+    EXPECT_EQ(r.second, "capture on htb0: The interface disappeared; reopening");
+  }
+  EXPECT_TRUE(discovery.failure());
+  // While it is gone, reopening fails; reported once, not per attempt.
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(discovery.stats().reopens, 0u);
+  ASSERT_TRUE(net.create_veth());
+  for (int i = 0; i < 50 && discovery.stats().reopens < 1; ++i)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(discovery.stats().reopens, 1u) << "the capture was not reopened on the new interface";
+  EXPECT_FALSE(discovery.failure()) << detail_of(discovery.failure());
+  ASSERT_TRUE(announce(0x33));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return got.seen.size() == 3; }))
+    << "no sighting on the re-created interface";
+
+  auto t0 = std::chrono::steady_clock::now();
+  discovery.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  auto st = discovery.stats();
+  EXPECT_EQ(st.capture_failures, 1u);
+  EXPECT_EQ(st.sightings, 3u);
+  EXPECT_GE(st.capture.delivered, 3u);
+  std::lock_guard g{got.mtx};
+  EXPECT_EQ(got.seen[1].mac, "02:99:00:00:07:32");
+  EXPECT_EQ(got.seen[2].mac, "02:99:00:00:07:33");
+  // The failure, then one report of the failed reopens (same reason each
+  // time), never one per attempt.
+  ASSERT_EQ(got.rejected.size(), 2u);
+  EXPECT_EQ(got.rejected[1].first, "pcap:htb0");
+  EXPECT_NE(got.rejected[1].second.find("cannot reopen the capture: capture on htb0: no "
+                                        "such interface"),
+            std::string::npos)
+    << got.rejected[1].second;
+}
+
+// A sink that throws does not end the capture (nor the process).
+TEST_F(htip_lab, a_throwing_sink_does_not_end_the_capture) {
+  veth_pair net;
+  ASSERT_TRUE(net.ok());
+  htip_discovery_options opts;
+  opts.interface = "htb0";
+  htip_discovery discovery{opts};
+  collector got;
+  auto sink = got.sink();
+  auto seen = sink.seen;
+  int calls = 0; // the capture thread only
+  sink.seen = [&calls, seen](device_sighting s) {
+    if (++calls == 1)
+      throw std::runtime_error{"onboarding queue gone"};
+    seen(std::move(s));
+  };
+  {
+    in_netns enter{net.b()};
+    ASSERT_TRUE(enter.ok());
+    auto err = discovery.start(sink);
+    ASSERT_FALSE(err) << detail_of(err);
+  }
+  raw_sender tx{net};
+  ASSERT_TRUE(tx.ok());
+  htip_device_announcement a;
+  a.mac = {0x02, 0x99, 0x00, 0x00, 0x07, 0x41};
+  a.manufacturer_code = "ACME";
+  a.model_name = "TH-20";
+  ASSERT_TRUE(tx.send(build_htip_announcement(a)));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return !got.rejected.empty(); }));
+  a.mac = {0x02, 0x99, 0x00, 0x00, 0x07, 0x42};
+  ASSERT_TRUE(tx.send(build_htip_announcement(a)));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return got.seen.size() == 1; }));
+  discovery.stop();
+  EXPECT_FALSE(discovery.failure());
+  auto st = discovery.stats();
+  EXPECT_EQ(st.internal_errors, 1u);
+  EXPECT_EQ(st.capture_failures, 0u);
+  std::lock_guard g{got.mtx};
+  ASSERT_EQ(got.rejected.size(), 1u);
+  EXPECT_EQ(got.rejected[0].first, "pcap:htb0");
+  EXPECT_EQ(got.rejected[0].second, "internal error: onboarding queue gone");
+  EXPECT_EQ(got.seen[0].mac, "02:99:00:00:07:42");
+}
+
+// A packet that pcap reads while it collects an error indication (POLLERR
+// from a link that went down and came back) is delivered, not dropped.
+TEST_F(htip_lab, capture_delivers_the_packet_read_on_an_error_wakeup) {
+  veth_pair net;
+  ASSERT_TRUE(net.ok());
+  std::unique_ptr<pcap::live_capture> cap;
+  {
+    in_netns enter{net.b()};
+    ASSERT_TRUE(enter.ok());
+    pcap::capture_options o;
+    o.interface = "htb0";
+    o.filter = "ether proto 0x88cc";
+    auto opened = pcap::live_capture::open(o);
+    ASSERT_TRUE(opened) << detail_of(opened.error());
+    cap = std::move(*opened);
+  }
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  collector got; // only its mutex and condition variable
+  std::vector<uint8_t> senders; // last MAC octet of each delivered frame
+  auto err = cap->start([&](std::span<const pcap::captured_packet> batch) {
+    bool first = false;
+    {
+      std::lock_guard g{got.mtx};
+      first = senders.empty();
+      for (auto& p : batch)
+        senders.push_back(p.bytes.size() >= 12 ? p.bytes[11] : 0);
+      got.cv.notify_all();
+    }
+    if (first)
+      released.wait(); // hold the capture thread while the link flaps
+  });
+  ASSERT_FALSE(err) << detail_of(err);
+  raw_sender tx{net};
+  ASSERT_TRUE(tx.ok());
+  auto frame = [](uint8_t octet) {
+    const mac_address m = {0x02, 0x99, 0x00, 0x00, 0x07, octet};
+    return lldp_builder{m}.chassis_mac(m).port_name("eth0").ttl(120).end().bytes();
+  };
+  ASSERT_TRUE(tx.send(frame(0x51)));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return !senders.empty(); }));
+  // The capture thread is held: frame 0x52 waits in the ring, and the link
+  // flap leaves an ENETDOWN error pending on the socket.
+  ASSERT_TRUE(tx.send(frame(0x52)));
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(sh("ip -n " + net.b() + " link set htb0 down"), 0);
+  ASSERT_EQ(sh("ip -n " + net.b() + " link set htb0 up"), 0);
+  release.set_value();
+  EXPECT_TRUE(got.wait_for(3s, [&] { return senders.size() >= 2; }))
+    << "the frame read with the error indication was dropped";
+  cap->stop();
+  EXPECT_FALSE(cap->failure()) << detail_of(cap->failure());
+  std::lock_guard g{got.mtx};
+  EXPECT_EQ(senders, (std::vector<uint8_t>{0x51, 0x52}));
+  EXPECT_EQ(cap->stats().delivered, 2u);
 }
