@@ -1,7 +1,9 @@
 #include "protocols/ble/bluez_discovery.hpp"
 
+#include <algorithm>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include "actors/core/error.hpp"
 #include "protocols/ble/bluez_objects.hpp"
 #include "protocols/ble/bus_connection.hpp"
+#include "protocols/discovery/internal_error.hpp"
 
 namespace kagami::protocols::ble {
 
@@ -36,9 +39,14 @@ bool is_absent_service(const sdbus::Error& e) {
 /// Everything the source's thread owns. Only `stopping_`, `refresh_wanted_`
 /// and the eventfd are touched by other threads.
 struct bluez_discovery::loop {
+  using clock = std::chrono::steady_clock;
+
   struct tracked {
     property_map props;      ///< Only used_properties.
     std::string fingerprint; ///< Of the last sighting; "" after a rejection.
+    /// The last sighting delivered, for the rematch; empty after a rejection.
+    std::optional<device_sighting> last;
+    clock::time_point reported; ///< When `last` was delivered.
   };
 
   ble_config cfg;
@@ -53,6 +61,7 @@ struct bluez_discovery::loop {
   sdbus::Slot owner_slot;
   std::map<std::string, tracked> devices;
   uint64_t list_generation = 0;
+  internal_error_reporter internal_errors{discovery_kind::ble, root_source};
 
   explicit loop(ble_config c) : cfg(std::move(c)) {
     wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -74,9 +83,68 @@ struct bluez_discovery::loop {
     [[maybe_unused]] auto n = read(wake_fd, &v, sizeof(v));
   }
 
-  void reject(const std::string& from, std::string reason) {
-    if (sink.rejected)
+  /// Never throws: a throwing sink becomes an internal error.
+  void reject(const std::string& from, std::string reason) noexcept {
+    if (!sink.rejected)
+      return;
+    try {
       sink.rejected(discovery_kind::ble, bounded_for_log(from), std::move(reason));
+    } catch (...) {
+      internal_errors.report(sink);
+    }
+  }
+
+  /// Runs a D-Bus callback: nothing may unwind into sd-bus's C frames.
+  template <class F>
+  void guarded(F&& f) noexcept {
+    try {
+      f();
+    } catch (...) {
+      internal_errors.report(sink);
+    }
+  }
+
+  /// Hands `s` to the sink and makes it the device's last report. Only a
+  /// delivery that returned records the fingerprint, so one that threw is
+  /// made again at the next listing or change, or at the rematch.
+  void deliver(tracked& entry, device_sighting s) noexcept {
+    try {
+      entry.last = s;
+      entry.reported = clock::now();
+      if (sink.seen)
+        sink.seen(std::move(s));
+      entry.fingerprint = entry.last->fingerprint;
+    } catch (...) {
+      internal_errors.report(sink);
+    }
+  }
+
+  /// Reports again every valid device whose last report is rematch_interval
+  /// old; returns the time until the next one is due (or -1 ms: none).
+  std::chrono::milliseconds rematch_due() noexcept {
+    if (cfg.rematch_interval.count() <= 0)
+      return std::chrono::milliseconds{-1};
+    auto now = clock::now();
+    auto next = clock::time_point::max();
+    for (auto& [path, entry] : devices) {
+      if (stopping)
+        break;
+      if (!entry.last)
+        continue;
+      if (now - entry.reported >= cfg.rematch_interval) {
+        try {
+          deliver(entry, *entry.last);
+        } catch (...) {
+          internal_errors.report(sink); // the copy's std::bad_alloc
+          entry.reported = now;         // retry an interval later
+        }
+      }
+      next = std::min(next, entry.reported + cfg.rematch_interval);
+    }
+    if (next == clock::time_point::max())
+      return std::chrono::milliseconds{-1};
+    return std::chrono::ceil<std::chrono::milliseconds>(
+      std::max(next - now, clock::duration::zero()));
   }
 
   void drop_connection() {
@@ -95,21 +163,25 @@ struct bluez_discovery::loop {
     try {
       root = sdbus::createProxy(*conn, bluez_service, "/");
       root->registerSignalHandler(object_manager_interface, "InterfacesAdded",
-                                  [this](sdbus::Signal& s) { on_added(s); });
+                                  [this](sdbus::Signal& s) {
+                                    guarded([&] { on_added(s); });
+                                  });
       root->registerSignalHandler(object_manager_interface, "InterfacesRemoved",
-                                  [this](sdbus::Signal& s) { on_removed(s); });
+                                  [this](sdbus::Signal& s) {
+                                    guarded([&] { on_removed(s); });
+                                  });
       root->finishRegistration();
       properties_slot = conn->addMatch(
         "type='signal',sender='org.bluez',"
         "interface='org.freedesktop.DBus.Properties',"
         "member='PropertiesChanged',path_namespace='/org/bluez',"
         "arg0='org.bluez.Device1'",
-        [this](sdbus::Message& m) { on_properties_changed(m); });
+        [this](sdbus::Message& m) { guarded([&] { on_properties_changed(m); }); });
       owner_slot = conn->addMatch(
         "type='signal',sender='org.freedesktop.DBus',"
         "path='/org/freedesktop/DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg0='org.bluez'",
-        [this](sdbus::Message& m) { on_owner_changed(m); });
+        [this](sdbus::Message& m) { guarded([&] { on_owner_changed(m); }); });
     } catch (const sdbus::Error& e) {
       drop_connection();
       return make_error(ec::unavailable, "cannot subscribe to BlueZ signals: "
@@ -131,7 +203,7 @@ struct bluez_discovery::loop {
       root->callMethod(
         call,
         [this, gen](sdbus::MethodReply& reply, const sdbus::Error* err) {
-          on_listed(reply, err, gen);
+          guarded([&] { on_listed(reply, err, gen); });
         },
         cfg.call_timeout);
     } catch (const sdbus::Error& e) {
@@ -269,6 +341,7 @@ struct bluez_discovery::loop {
     auto dev = read_device(path, props, cfg.limits);
     if (!dev) {
       entry.fingerprint.clear();
+      entry.last.reset();
       reject(path, std::string{device_interface} + ": "
                      + detail_of(dev.error()));
       return;
@@ -277,15 +350,13 @@ struct bluez_discovery::loop {
                                  dev->uuids);
     if (fp == entry.fingerprint)
       return;
-    entry.fingerprint = fp;
     device_sighting s;
     s.source = discovery_kind::ble;
     s.mac = dev->address;
     s.seen_on = "bluez:" + path;
     s.locator = path;
     s.fingerprint = std::move(fp);
-    if (sink.seen)
-      sink.seen(std::move(s));
+    deliver(entry, std::move(s));
   }
 
   /// Waits up to `ms` for the wake fd; false when stopping.
@@ -296,16 +367,16 @@ struct bluez_discovery::loop {
     return !stopping;
   }
 
-  void run() {
+  void run() noexcept {
     while (!stopping) {
-      if (!conn) {
-        if (connect()) {
-          if (!pause(1000))
-            return;
-          continue;
-        }
-      }
       try {
+        if (!conn) {
+          if (connect()) {
+            if (!pause(1000))
+              return;
+            continue;
+          }
+        }
         while (!stopping) {
           if (refresh_wanted.exchange(false))
             list_objects();
@@ -314,15 +385,26 @@ struct bluez_discovery::loop {
           }
           if (stopping)
             break;
+          auto until_rematch = rematch_due();
           auto pd = conn->getEventLoopPollData();
+          int timeout = pd.getPollTimeout();
+          if (until_rematch.count() >= 0
+              && (timeout < 0 || until_rematch.count() < timeout))
+            timeout = static_cast<int>(std::min<int64_t>(until_rematch.count(), 60'000));
           pollfd fds[2] = {{pd.fd, pd.events, 0}, {wake_fd, POLLIN, 0}};
-          poll(fds, 2, pd.getPollTimeout());
+          poll(fds, 2, timeout);
           if (fds[1].revents & POLLIN)
             drain_wake();
         }
       } catch (const std::exception& e) {
         // The bus went away (or sd-bus failed): start over after a pause.
         reject(root_source, std::string{"D-Bus connection lost: "} + e.what());
+        drop_connection();
+        devices.clear();
+        if (!pause(1000))
+          return;
+      } catch (...) {
+        internal_errors.report(sink);
         drop_connection();
         devices.clear();
         if (!pause(1000))
@@ -344,6 +426,8 @@ bluez_discovery::~bluez_discovery() {
 caf::error bluez_discovery::start(discovery_sink sink) {
   if (started_)
     return make_error(ec::internal, "bluez_discovery started twice");
+  if (cfg_.rematch_interval.count() < 0)
+    return make_error(ec::invalid_value, "bluez_discovery: negative rematch_interval");
   started_ = true;
   loop_ = std::make_unique<loop>(cfg_);
   if (loop_->wake_fd < 0)
@@ -353,7 +437,15 @@ caf::error bluez_discovery::start(discovery_sink sink) {
   auto result = opened.get_future();
   auto* l = loop_.get();
   thread_ = std::thread{[l, opened = std::move(opened)]() mutable {
-    auto err = l->connect();
+    caf::error err;
+    try {
+      err = l->connect();
+    } catch (...) {
+      l->drop_connection();
+      err = make_error(ec::unavailable,
+                       "cannot open the bus: internal error: "
+                         + describe_exception(std::current_exception()));
+    }
     bool ok = !err;
     opened.set_value(std::move(err));
     if (ok)

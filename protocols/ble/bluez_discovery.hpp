@@ -20,6 +20,11 @@ struct ble_config {
   ble_limits limits;
   /// The longest wait for one BlueZ reply (GetManagedObjects) in discovery.
   std::chrono::milliseconds call_timeout{5000};
+  /// Discovery reports every tracked, valid device again this long after
+  /// its last report, unchanged, so that onboarding re-reads and re-matches
+  /// what the fingerprint does not cover (a DIS firmware change). Zero:
+  /// never; negative: start() fails.
+  std::chrono::milliseconds rematch_interval{300'000};
 };
 
 /// A discovery_source of kind ble. Its thread owns one D-Bus connection and
@@ -30,14 +35,19 @@ struct ble_config {
 /// Each org.bluez.Device1 becomes a device_sighting {source ble, mac = its
 /// Address in lower case, address "", seen_on "bluez:<path>", locator =
 /// <path>, fingerprint over (Address, ServicesResolved, UUIDs)}. A device is
-/// reported when first seen and again whenever its fingerprint changes (so
-/// ServicesResolved becoming true re-reports it).
+/// reported when first seen, again whenever its fingerprint changes (so
+/// ServicesResolved becoming true re-reports it), and again, unchanged,
+/// every cfg.rematch_interval after its last report (the DIS values are not
+/// in the fingerprint: onboarding reads them anew).
 ///
 /// A Device1 whose properties have the wrong D-Bus type or size, a reply or
 /// signal that does not decode, and objects beyond limits.max_objects or
 /// limits.max_devices are reported through sink.rejected(ble, <object path or
 /// "org.bluez /">, reason) and never reported as seen. Nothing throws out of
-/// the thread.
+/// the thread: an exception from the sink or the thread's own work
+/// (std::bad_alloc) is reported as sink.rejected(ble, "org.bluez /",
+/// "internal error: ...") at most every 10 s; a sighting whose delivery
+/// threw is delivered again at the next change, listing or rematch.
 class bluez_discovery final : public discovery_source {
 public:
   explicit bluez_discovery(ble_config cfg);
@@ -52,7 +62,8 @@ public:
 
   /// Opens the bus on the new thread and returns once it is open. Fails with
   /// ec::unavailable when the bus cannot be reached, ec::invalid_value for a
-  /// malformed bus address, ec::internal when called twice. BlueZ itself need
+  /// malformed bus address or a negative rematch_interval, ec::internal when
+  /// called twice. BlueZ itself need
   /// not run yet: the source waits for org.bluez to appear.
   caf::error start(discovery_sink sink) override;
 

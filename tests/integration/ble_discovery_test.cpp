@@ -2,10 +2,13 @@
 // private bus (tests/integration/bluez_mock.hpp), with GATT Device
 // Information Service objects added by the test.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -437,6 +440,59 @@ TEST_F(ble_discovery_test, refresh_lists_again_without_duplicates) {
   EXPECT_EQ(rec_.seen().size(), 1u) << "an unchanged device is reported once";
 }
 
+TEST_F(ble_discovery_test, rematch_interval_reports_unchanged_devices_again) {
+  cfg_.rematch_interval = 400ms;
+  add_allowed_sensor("AA:BB:CC:00:00:20");
+  auto t0 = std::chrono::steady_clock::now();
+  start_source();
+  auto first = rec_.wait_seen("aa:bb:cc:00:00:20");
+  ASSERT_TRUE(first);
+  auto t1 = std::chrono::steady_clock::now();
+  // Not before the interval, then once per interval, unchanged.
+  EXPECT_FALSE(rec_.wait_seen("aa:bb:cc:00:00:20", 1, 300ms));
+  auto second = rec_.wait_seen("aa:bb:cc:00:00:20", 1, 2s);
+  ASSERT_TRUE(second) << "no rematch report";
+  auto t2 = std::chrono::steady_clock::now();
+  auto third = rec_.wait_seen("aa:bb:cc:00:00:20", 2, 2s);
+  ASSERT_TRUE(third);
+  auto t3 = std::chrono::steady_clock::now();
+  source_->stop();
+  EXPECT_EQ(*second, *first);
+  EXPECT_EQ(*third, *first);
+  EXPECT_GE(t2 - t1, 350ms);
+  EXPECT_LE(t2 - t0, 1500ms);
+  EXPECT_GE(t3 - t2, 350ms);
+  // The rematch is what lets onboarding see a DIS change: the sighting
+  // still locates the device for a fresh read.
+  auto profile = fetch(*third);
+  ASSERT_TRUE(profile) << kagami::detail_of(profile.error());
+  EXPECT_EQ(*profile, allowed_profile);
+}
+
+TEST_F(ble_discovery_test, a_throwing_sink_does_not_end_the_source) {
+  cfg_.rematch_interval = 300ms;
+  add_allowed_sensor("AA:BB:CC:00:00:21");
+  auto sink = rec_.sink();
+  auto seen = sink.seen;
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  sink.seen = [calls, seen](device_sighting s) {
+    if (++*calls == 1)
+      throw std::runtime_error{"onboarding queue gone"};
+    seen(std::move(s));
+  };
+  source_ = std::make_unique<bluez_discovery>(cfg_);
+  ASSERT_FALSE(source_->start(sink));
+  auto r = rec_.wait_rejected("org.bluez /");
+  ASSERT_TRUE(r) << "the throw was not reported";
+  EXPECT_EQ(r->kind, discovery_kind::ble);
+  EXPECT_EQ(r->reason, "internal error: onboarding queue gone");
+  // The loop still runs: a new device is seen, and the one whose report
+  // threw is reported again (here by the rematch).
+  add_allowed_sensor("AA:BB:CC:00:00:22");
+  EXPECT_TRUE(rec_.wait_seen("aa:bb:cc:00:00:22"));
+  EXPECT_TRUE(rec_.wait_seen("aa:bb:cc:00:00:21", 0, 2s));
+}
+
 TEST(ble_discovery_start, unreachable_bus_fails_with_a_reason) {
   ble_config cfg;
   cfg.bus_address = "unix:path=/nonexistent/kagami/bus";
@@ -448,4 +504,7 @@ TEST(ble_discovery_start, unreachable_bus_fails_with_a_reason) {
   cfg.bus_address = "bogus";
   bluez_discovery other{cfg};
   EXPECT_EQ(kagami::code_of(other.start(rec.sink())), ec::invalid_value);
+  cfg.rematch_interval = -1ms;
+  bluez_discovery negative{cfg};
+  EXPECT_EQ(kagami::code_of(negative.start(rec.sink())), ec::invalid_value);
 }
