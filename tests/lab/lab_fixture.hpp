@@ -13,8 +13,14 @@
 // Contracts:
 // - factory_lab runs `tools/kagami-lab up --prefix P --devsim D` in its
 //   constructor and `down` in its destructor, also when `up` failed (down is
-//   idempotent). P is unique per test process (at most 4 characters, so
-//   interface and namespace names stay short).
+//   idempotent) -- except when `up` exited with exit_prefix_in_use (4): then
+//   P belongs to another lab, which `down` would tear down. The constructor
+//   then tries another unique prefix, up to max_prefix_attempts in all; when
+//   every one is in use, is_up() is false, up_result() is the last attempt,
+//   and neither down() nor the destructor touch anything. P is unique per
+//   test process (at most 4 characters, so interface and namespace names
+//   stay short); choosing it and taking it are not one step, which is why a
+//   collision is detected by `up` and retried.
 // - truth() is the parsed /run/kagami-lab/P/lab.json: namespaces, switches
 //   (management_ip, communities, ports with ifindex and bridge_port), devices
 //   (name, namespace, kind, switch, switch_port, ip, mac, discovery, role,
@@ -250,6 +256,10 @@ inline std::vector<snmp_value> parse_snmp(const std::string& text) {
   return rows;
 }
 
+/// The exit status of `kagami-lab up` when the prefix is in use
+/// (tools/kagami-lab.md): nothing was built, and `down` must not run.
+inline constexpr int exit_prefix_in_use = 4;
+
 /// A lab, up from construction to destruction.
 class factory_lab {
 public:
@@ -257,13 +267,25 @@ public:
     std::string prefix = unique_prefix();
     std::string devsim = devsim_exe();
     std::chrono::milliseconds up_timeout = 120s;
+    /// Prefixes tried in all when `up` finds one in use (the first is
+    /// `prefix`, the others from unique_prefix()). 1: `prefix` only.
+    int max_prefix_attempts = 5;
   };
 
   factory_lab() : factory_lab(options{}) {
   }
 
   explicit factory_lab(options opts) : opts_(std::move(opts)) {
-    up_ = run(command("up"), opts_.up_timeout);
+    for (int attempt = 1;; ++attempt) {
+      up_ = run(command("up"), opts_.up_timeout);
+      if (up_.exit_code != exit_prefix_in_use) {
+        owned_ = true;
+        break;
+      }
+      if (attempt >= opts_.max_prefix_attempts)
+        break;
+      opts_.prefix = unique_prefix();
+    }
     if (up_.exit_code == 0) {
       std::ifstream in{state_dir() + "/lab.json"};
       truth_ = nlohmann::json::parse(in, nullptr, false);
@@ -276,12 +298,27 @@ public:
   factory_lab& operator=(const factory_lab&) = delete;
 
   ~factory_lab() {
-    down();
+    if (owned_)
+      down();
   }
 
-  /// Runs `down` (again); idempotent.
+  /// Runs `down` (again); idempotent. Runs nothing when every prefix tried
+  /// was in use (the prefix is another lab's): the result then has
+  /// exit_prefix_in_use and says so in `err`.
   command_result down() {
+    if (!owned_) {
+      command_result r;
+      r.exit_code = exit_prefix_in_use;
+      r.err = "factory_lab: prefix " + opts_.prefix + " is another lab's; not taking it down";
+      return r;
+    }
     return run(command("down"), 60s);
+  }
+
+  /// False when every prefix tried was in use: this object never built a
+  /// lab and tears nothing down.
+  bool owns_prefix() const {
+    return owned_;
   }
 
   bool is_up() const {
@@ -359,6 +396,8 @@ private:
   options opts_;
   command_result up_;
   nlohmann::json truth_;
+  /// `up` ran on a prefix that was not in use: down() may clean it.
+  bool owned_ = false;
 };
 
 /// Base of lab test fixtures: requires root (fail in CI, skip elsewhere).

@@ -604,6 +604,56 @@ TEST_F(kagami_lab, two_labs_run_at_once_and_down_removes_all_of_one) {
   EXPECT_EQ(kagami::lab::processes_of(b.prefix()), "");
 }
 
+TEST_F(kagami_lab, a_prefix_in_use_is_refused_with_4_and_left_alone) {
+  using kagami::lab::exit_prefix_in_use;
+  factory_lab a;
+  ASSERT_TRUE(a.is_up()) << a.up_result().out << a.up_result().err;
+  auto status_of_a = [&] {
+    return run(shell_quote(kagami::lab::lab_script()) + " status --prefix " + a.prefix())
+      .exit_code;
+  };
+  // The script: a second up of a live prefix builds nothing and says so.
+  auto again = run(shell_quote(kagami::lab::lab_script()) + " up --prefix " + a.prefix()
+                   + " --devsim " + shell_quote(kagami::lab::devsim_exe()));
+  EXPECT_EQ(again.exit_code, exit_prefix_in_use) << again.out << again.err;
+  EXPECT_NE(again.err.find("already up"), std::string::npos) << again.err;
+  EXPECT_EQ(status_of_a(), 0);
+  // factory_lab on that prefix, no retry: not up, and neither down() nor
+  // its destructor take a down.
+  {
+    factory_lab::options same;
+    same.prefix = a.prefix();
+    same.max_prefix_attempts = 1;
+    factory_lab b{same};
+    EXPECT_FALSE(b.is_up());
+    EXPECT_FALSE(b.owns_prefix());
+    EXPECT_EQ(b.up_result().exit_code, exit_prefix_in_use);
+    EXPECT_EQ(b.down().exit_code, exit_prefix_in_use);
+  }
+  EXPECT_EQ(status_of_a(), 0) << "a collision tore down the other lab";
+  EXPECT_EQ(a.exec("gw", "ping -c1 -W1 " + str(a.device("plc-2"), "ip")).exit_code, 0);
+  // With retries (the default) it comes up under another prefix.
+  {
+    factory_lab::options same;
+    same.prefix = a.prefix();
+    factory_lab c{same};
+    ASSERT_TRUE(c.is_up()) << c.up_result().err;
+    EXPECT_TRUE(c.owns_prefix());
+    EXPECT_NE(c.prefix(), a.prefix());
+  }
+  EXPECT_EQ(status_of_a(), 0);
+  // A namespace left behind (no state directory) marks a prefix in use too,
+  // and up leaves it as it is.
+  auto p = kagami::lab::unique_prefix();
+  ASSERT_EQ(run("ip netns add " + p + "-gw").exit_code, 0);
+  auto stale = run(shell_quote(kagami::lab::lab_script()) + " up --prefix " + p + " --devsim "
+                   + shell_quote(kagami::lab::devsim_exe()));
+  EXPECT_EQ(stale.exit_code, exit_prefix_in_use) << stale.err;
+  EXPECT_EQ(kagami::lab::namespaces_of(p), std::vector<std::string>{p + "-gw"});
+  EXPECT_NE(run("test -e /run/kagami-lab/" + p).exit_code, 0);
+  run("ip netns del " + p + "-gw");
+}
+
 TEST_F(kagami_lab, a_failed_up_tears_down_what_it_built) {
   // /bin/false exists and runs, so up gets as far as the devices and fails there.
   factory_lab::options opts;
