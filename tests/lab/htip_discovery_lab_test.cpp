@@ -647,3 +647,39 @@ TEST_F(htip_lab, capture_delivers_the_packet_read_on_an_error_wakeup) {
   EXPECT_EQ(senders, (std::vector<uint8_t>{0x51, 0x52}));
   EXPECT_EQ(cap->stats().delivered, 2u);
 }
+
+// A batch handler that throws ends the capture as a failure (reported to the
+// failure handler) instead of reaching std::terminate.
+TEST_F(htip_lab, a_throwing_batch_handler_fails_the_capture) {
+  veth_pair net;
+  ASSERT_TRUE(net.ok());
+  std::unique_ptr<pcap::live_capture> cap;
+  {
+    in_netns enter{net.b()};
+    ASSERT_TRUE(enter.ok());
+    pcap::capture_options o;
+    o.interface = "htb0";
+    o.filter = "ether proto 0x88cc";
+    auto opened = pcap::live_capture::open(o);
+    ASSERT_TRUE(opened) << detail_of(opened.error());
+    cap = std::move(*opened);
+  }
+  collector got; // only its mutex and condition variable
+  std::vector<std::string> failures;
+  auto err = cap->start(
+    [](std::span<const pcap::captured_packet>) { throw std::runtime_error{"handler bug"}; },
+    [&](const caf::error& e) {
+      std::lock_guard g{got.mtx};
+      failures.push_back(detail_of(e));
+      got.cv.notify_all();
+    });
+  ASSERT_FALSE(err) << detail_of(err);
+  raw_sender tx{net};
+  ASSERT_TRUE(tx.ok());
+  const mac_address m = {0x02, 0x99, 0x00, 0x00, 0x07, 0x61};
+  ASSERT_TRUE(tx.send(lldp_builder{m}.chassis_mac(m).port_name("eth0").ttl(120).end().bytes()));
+  ASSERT_TRUE(got.wait_for(5s, [&] { return !failures.empty(); }));
+  cap->stop();
+  EXPECT_EQ(failures, std::vector<std::string>{"capture on htb0: internal error: handler bug"});
+  EXPECT_EQ(detail_of(cap->failure()), failures.front());
+}
