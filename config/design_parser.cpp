@@ -229,7 +229,8 @@ void read_design(const object_reader& r, const site_config& site,
 void read_discovery(const object_reader& r, discovery_config& out) {
   auto& sink = r.sink();
   if (!r.known_keys({"interface", "localAddress", "htip", "upnp", "ble",
-                     "neighbours", "profileTimeoutMs", "rematchIntervalS"}))
+                     "neighbours", "profileTimeoutMs", "rematchIntervalS",
+                     "confirmChangeS"}))
     return;
   r.read("interface", out.interface);
   r.read("localAddress", out.local_address);
@@ -271,6 +272,7 @@ void read_discovery(const object_reader& r, discovery_config& out) {
   }
   r.read_int("profileTimeoutMs", out.profile_timeout_ms, 100, 60'000);
   r.read_int("rematchIntervalS", out.rematch_interval_s, 10, 86'400);
+  r.read_int("confirmChangeS", out.confirm_change_s, 0, 3600);
   if (!sink.ok())
     return;
   if (auto bad = out.check())

@@ -70,6 +70,8 @@ std::optional<discovery_config::violation> discovery_config::check() const {
     return v{"/profileTimeoutMs", "must be 100 to 60000"};
   if (rematch_interval_s < 10 || rematch_interval_s > 86'400)
     return v{"/rematchIntervalS", "must be 10 to 86400"};
+  if (confirm_change_s > 3600)
+    return v{"/confirmChangeS", "must be 0 to 3600"};
   return std::nullopt;
 }
 

@@ -58,6 +58,11 @@ struct discovery_config {
   /// How often an unchanged device is matched again (the design may have
   /// changed): 10..86400 s.
   uint32_t rematch_interval_s = 300;
+  /// How long an admitted device's profile must keep failing the design
+  /// before its thing is withdrawn (one forged announcement must not take
+  /// a device away): 0..3600 s; 0 withdraws at once. Above twice the LLDP
+  /// transmit interval (30 s by default), so the genuine device speaks up.
+  uint32_t confirm_change_s = 65;
 
   /// True if any source is enabled.
   bool any_enabled() const {

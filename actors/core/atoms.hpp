@@ -39,5 +39,7 @@ using seen_atom = caf::atom_constant<caf::atom("seen")>;
 using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
 using onboarded_atom = caf::atom_constant<caf::atom("onboarded")>;
 using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
+using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
+using reverify_atom = caf::atom_constant<caf::atom("reverify")>;
 
 } // namespace kagami

@@ -115,6 +115,11 @@ using onboarding_supervisor_actor = caf::typed_actor<
   /// From a discovery source's thread: input dropped as malformed
   /// (source, where it came from, why).
   caf::reacts_to<rejected_atom, std::string, std::string, std::string>,
+  /// Internal: read a device again now (a pending profile change is due).
+  caf::reacts_to<recheck_atom, protocols::device_sighting>,
+  /// Internal: the periodic re-read of every admitted device whose profile
+  /// can be fetched (UPnP, BLE), which may no longer announce itself.
+  caf::reacts_to<reverify_atom>,
   /// Counters, admitted devices and rogues as JSON.
   caf::replies_to<inspect_atom>::with<std::string>>;
 

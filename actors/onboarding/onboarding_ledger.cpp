@@ -24,7 +24,8 @@ std::string onboarding_ledger::key_of(const device_sighting& s) {
   return key;
 }
 
-bool onboarding_ledger::begin(const device_sighting& s, clock::time_point now) {
+bool onboarding_ledger::begin(const device_sighting& s, clock::time_point now,
+                              bool force) {
   auto key = key_of(s);
   auto it = tracked_.find(key);
   if (it == tracked_.end()) {
@@ -36,7 +37,9 @@ bool onboarding_ledger::begin(const device_sighting& s, clock::time_point now) {
   auto& t = it->second;
   if (t.in_flight)
     return false;
-  if (t.failed) {
+  if (force) {
+    // nop: a re-read the supervisor asked for
+  } else if (t.failed) {
     if (now - t.last < cfg_.retry_after)
       return false;
   } else if (t.fingerprint == s.fingerprint
@@ -93,43 +96,109 @@ onboarding_ledger::decide(const device_sighting& seen, const std::string& mac,
     auto& t = tracked_[key_of(seen)];
     t.in_flight = false;
     t.failed = false;
-    t.fingerprint = s.fingerprint;
+    t.fingerprint = seen.fingerprint;
     t.last = now;
   }
   onboarding_decision out;
   out.identity = identity_of(s);
-  // An admitted device that owns this MAC under another identity.
+  // Admitted devices that own this MAC or this address under another
+  // identity: never refuse what they need.
   const admitted_device* mac_owner = nullptr;
-  if (!s.mac.empty())
-    for (auto& [identity, dev] : admitted_)
-      if (dev.mac == s.mac && identity != out.identity)
-        mac_owner = &dev;
-  auto existing = admitted_.find(out.identity);
-  if (!match.admitted) {
-    out.refuse_mac = mac_owner == nullptr && !match.mac_claimed;
+  const admitted_device* address_owner = nullptr;
+  for (auto& [identity, dev] : admitted_) {
+    if (identity == out.identity)
+      continue;
+    if (!s.mac.empty() && dev.mac == s.mac)
+      mac_owner = &dev;
+    if (!s.address.empty() && dev.address == s.address)
+      address_owner = &dev;
+  }
+  out.refuse_mac = mac_owner == nullptr && !match.mac_claimed;
+  out.refuse_address = address_owner == nullptr;
+  auto refuse = [&](std::string reason) {
+    out.what = onboarding_decision::kind::refuse;
+    out.reason = std::move(reason);
     rogues_.insert(out.identity);
-    if (existing != admitted_.end()) {
+    return out;
+  };
+  auto existing = admitted_.find(out.identity);
+  if (existing != admitted_.end()) {
+    auto& known = existing->second;
+    out.device = known;
+    if (!match.admitted) {
+      // A source that did not admit the device may know fewer fields (HTIP
+      // has no firmware): its partial view cannot take the thing away.
+      if (s.source != known.source)
+        return out;
+      auto p = pending_.find(out.identity);
+      auto since = p == pending_.end() ? now : p->second.since;
+      if (now - since < cfg_.confirm_change
+          || (p == pending_.end() && cfg_.confirm_change.count() > 0)) {
+        if (p == pending_.end())
+          pending_[out.identity] = pending_change{now, match.reason};
+        out.pending = true;
+        out.reason = match.reason;
+        return out;
+      }
+      pending_.erase(out.identity);
       out.what = onboarding_decision::kind::withdraw;
-      out.device = existing->second;
       out.device.profile = profile;
       out.reason = "the device's profile no longer matches the design: "
                    + match.reason;
+      rogues_.insert(out.identity);
       admitted_.erase(existing);
       return out;
     }
-    out.what = onboarding_decision::kind::refuse;
+    if (auto p = pending_.find(out.identity); p != pending_.end()) {
+      out.conflict = true;
+      out.reason = "the admitted profile and a refused one (" + p->second.reason
+                   + ") were both announced";
+      pending_.erase(p);
+    }
+    if (s.source != known.source)
+      return out; // another source's view of an admitted device: no change
+    if (known.entry == match.entry) {
+      out.changed = known.profile != profile;
+      known.profile = profile;
+      known.seen_on = s.seen_on;
+      if (!s.locator.empty())
+        known.locator = s.locator;
+      out.device = known;
+      return out;
+    }
+    // Another design entry now fits (a new firmware moved it): the same
+    // thing restarted with that entry's model, or under the entry's fixed id.
+    admitted_device dev = known;
+    dev.entry = match.entry;
+    dev.profile = profile;
+    dev.seen_on = s.seen_on;
+    if (!match.fixed_thing_id.empty() && match.fixed_thing_id != known.thing_id) {
+      if (auto* holder = by_thing_id(match.fixed_thing_id))
+        return refuse("design entry " + match.entry + " fixes thing id "
+                      + match.fixed_thing_id + ", which already serves "
+                      + holder->identity);
+      out.replaced_thing_id = known.thing_id;
+      dev.thing_id = match.fixed_thing_id;
+    }
+    admitted_[out.identity] = dev;
+    out.what = onboarding_decision::kind::admit;
+    out.changed = true;
+    out.device = dev;
+    return out;
+  }
+  if (!match.admitted) {
     out.reason = match.reason;
     if (mac_owner && !match.mac_claimed)
       out.reason = "MAC " + s.mac + " belongs to thing " + mac_owner->thing_id
                    + " at " + mac_owner->address + "; " + out.reason;
-    return out;
+    return refuse(out.reason);
   }
-  if (rogues_.count(out.identity) > 0) {
-    out.what = onboarding_decision::kind::refuse;
-    out.refuse_mac = mac_owner == nullptr;
-    out.reason = "recorded as rogue; only an operator can release it";
-    return out;
-  }
+  if (rogues_.count(out.identity) > 0)
+    return refuse("recorded as rogue; only an operator can release it");
+  if (mac_owner)
+    return refuse("MAC " + s.mac + " is served as thing " + mac_owner->thing_id
+                  + " at " + mac_owner->address + "; a second address "
+                  + s.address + " for it is refused");
   admitted_device dev;
   dev.identity = out.identity;
   dev.entry = match.entry;
@@ -137,60 +206,28 @@ onboarding_ledger::decide(const device_sighting& seen, const std::string& mac,
   dev.address = s.address;
   dev.source = s.source;
   dev.seen_on = s.seen_on;
+  dev.locator = s.locator;
   dev.profile = profile;
-  if (existing != admitted_.end()) {
-    auto& known = existing->second;
-    if (known.entry == match.entry) {
-      out.what = onboarding_decision::kind::keep;
-      out.changed = known.profile != profile || known.source != s.source;
-      known.profile = profile;
-      known.source = s.source;
-      known.seen_on = s.seen_on;
-      out.device = known;
-      return out;
-    }
-    // Another design entry now fits (a new firmware moved it): same thing,
-    // restarted with that entry's model.
-    dev.thing_id = match.fixed_thing_id.empty() ? known.thing_id
-                                                : match.fixed_thing_id;
-    admitted_.erase(existing);
-  } else if (mac_owner) {
-    if (mac_owner->profile != profile || mac_owner->entry != match.entry) {
-      out.what = onboarding_decision::kind::refuse;
-      out.refuse_mac = false;
-      out.reason = "MAC " + s.mac + " belongs to thing " + mac_owner->thing_id
-                   + " at " + mac_owner->address
-                   + ", but this device at " + s.address
-                   + " announces another profile";
-      rogues_.insert(out.identity);
-      return out;
-    }
-    // The same device at a new address.
-    dev.thing_id = mac_owner->thing_id;
-    admitted_.erase(mac_owner->identity);
-  }
-  if (dev.thing_id.empty()) {
-    if (!match.fixed_thing_id.empty()) {
-      if (auto* holder = by_thing_id(match.fixed_thing_id)) {
-        out.what = onboarding_decision::kind::refuse;
-        out.refuse_mac = mac_owner == nullptr;
-        out.reason = "design entry " + match.entry + " fixes thing id "
-                     + match.fixed_thing_id + ", which already serves "
-                     + holder->identity
-                     + "; pin the entry to a MAC or serial to tell them apart";
-        rogues_.insert(out.identity);
-        return out;
-      }
-      dev.thing_id = match.fixed_thing_id;
-    } else {
-      dev.thing_id = allocate_thing_id(match.entry);
-    }
+  if (!match.fixed_thing_id.empty()) {
+    if (auto* holder = by_thing_id(match.fixed_thing_id))
+      return refuse("design entry " + match.entry + " fixes thing id "
+                    + match.fixed_thing_id + ", which already serves "
+                    + holder->identity
+                    + "; pin the entry to a MAC or serial to tell them apart");
+    dev.thing_id = match.fixed_thing_id;
+  } else {
+    dev.thing_id = allocate_thing_id(match.entry);
   }
   out.what = onboarding_decision::kind::admit;
   out.changed = true;
   out.device = dev;
   admitted_[dev.identity] = dev;
   return out;
+}
+
+void onboarding_ledger::forget(const std::string& identity) {
+  admitted_.erase(identity);
+  pending_.erase(identity);
 }
 
 void onboarding_ledger::restore(admitted_device d) {

@@ -6,9 +6,17 @@
 //
 // Identity: a device is its MAC (or BD address) together with the address it
 // answers on ("02:99:00:00:00:11@10.99.1.11"); a device without a known MAC
-// (behind a router) is "ip:ADDRESS". The same MAC at a second address with a
-// different profile is a spoofing claim, never a profile change of the
-// admitted device.
+// (behind a router) is "ip:ADDRESS". An admitted MAC seen at a second
+// address is a spoofing claim (OT devices keep their addresses), never a
+// move of the admitted device.
+//
+// Announcements can be forged, so one sighting never takes a thing away:
+// - a profile that stops matching must stay so for `confirm_change` (the
+//   supervisor re-reads it then); the admitted profile seen again in the
+//   meantime is a conflict, and the thing stays;
+// - a source other than the one that admitted the device (which may know
+//   fewer fields) cannot withdraw it;
+// - nothing is refused that an admitted device owns (its MAC, its address).
 //
 // Not thread-safe; owned by one actor.
 
@@ -52,6 +60,9 @@ struct admitted_device {
   protocols::discovery_kind source = protocols::discovery_kind::htip;
   /// Where it was last seen ("pcap:ot0").
   std::string seen_on;
+  /// The locator of the sighting that admitted it (UPnP description URL,
+  /// BLE object path), for re-reading its profile.
+  std::string locator;
   protocols::device_profile profile;
 
   friend bool operator==(const admitted_device&, const admitted_device&) = default;
@@ -64,8 +75,8 @@ struct onboarding_decision {
     keep,
     /// Start serving `device` (new), or restart it (its address changed).
     admit,
-    /// Stop serving `device.thing_id` (apps get 503 with `reason`), record
-    /// the device as rogue and refuse it.
+    /// Stop serving `device.thing_id` (apps get 503), record the device as
+    /// rogue with `reason` and refuse it.
     withdraw,
     /// Never served: record as rogue and refuse it.
     refuse,
@@ -75,9 +86,20 @@ struct onboarding_decision {
   bool changed = false;
   std::string identity;
   std::string reason;
-  /// False when the MAC belongs to an admitted device: refusing it would cut
-  /// the legitimate device off, so only the address is refused.
+  /// False when the MAC belongs to an admitted device (or the design pins
+  /// it to one): refusing it would cut the legitimate device off.
   bool refuse_mac = true;
+  /// False when an admitted device answers on the address.
+  bool refuse_address = true;
+  /// keep: the profile stopped matching; the supervisor re-reads the
+  /// device after confirm_change and withdraws it if that still holds.
+  bool pending = false;
+  /// keep: the admitted profile and a refused one were both announced for
+  /// this identity: someone spoofs it (`reason` says what was seen).
+  bool conflict = false;
+  /// admit: the thing id the device was served as before, now replaced
+  /// (its design entry gives another fixed id): stop serving it.
+  std::string replaced_thing_id;
 };
 
 struct onboarding_ledger_config {
@@ -87,6 +109,9 @@ struct onboarding_ledger_config {
   std::chrono::seconds rematch_interval{300};
   /// At most this many sightings are tracked; the oldest are forgotten.
   size_t max_tracked = 10000;
+  /// How long a profile that stopped matching must stay so before the thing
+  /// is withdrawn (0: at once).
+  std::chrono::seconds confirm_change{65};
 };
 
 class onboarding_ledger {
@@ -99,7 +124,10 @@ public:
   /// its fingerprint is new or changed, or it was last read longer than
   /// rematch_interval ago, or its last fetch failed longer than retry_after
   /// ago. Marks it in flight when true.
-  bool begin(const protocols::device_sighting& s, clock::time_point now);
+  /// With `force`, only an onboarding in flight stops it (a re-read the
+  /// supervisor asked for).
+  bool begin(const protocols::device_sighting& s, clock::time_point now,
+             bool force = false);
 
   /// The onboarding of `s` ended without a profile.
   void failed(const protocols::device_sighting& s, clock::time_point now);
@@ -115,6 +143,10 @@ public:
 
   /// Start-up: a device admitted before the restart.
   void restore(admitted_device d);
+
+  /// Serving the device of `identity` failed after decide() admitted it:
+  /// forgets it, so that a later sighting admits it again.
+  void forget(const std::string& identity);
 
   /// Start-up and after refusals: an identity recorded as rogue.
   void restore_rogue(const std::string& identity);
@@ -148,6 +180,12 @@ private:
   std::map<std::string, admitted_device> admitted_;
   std::set<std::string> rogues_;
   std::set<std::string> reserved_;
+  /// Admitted identities whose profile stopped matching, since when, why.
+  struct pending_change {
+    clock::time_point since;
+    std::string reason;
+  };
+  std::map<std::string, pending_change> pending_;
 };
 
 } // namespace kagami::onboarding

@@ -15,6 +15,13 @@
 //   the device in the gateway's own firewall and sends an isolation request.
 // - Bad input never admits: a failed gathering is logged with its source and
 //   retried only after a back-off.
+// - One announcement never withdraws a thing: a profile that stops matching
+//   is read again after the ledger's confirm_change, and only then withdrawn
+//   (apps get 503 with a reason that names no device detail).
+// - Every rematch interval it re-reads the admitted devices whose profile
+//   can be fetched (UPnP, BLE), which may have stopped announcing.
+// - At most max_in_flight onboardings run at once: a flood of forged
+//   sightings costs counted drops, not threads.
 
 #include <functional>
 #include <memory>
@@ -63,10 +70,15 @@ struct onboarding_supervisor_config {
   std::function<caf::expected<config::device_config>(const admitted_device&)>
     device_for;
   /// Refuses all traffic between the gateway and the device of `seen`: its
-  /// MAC (only when `by_mac`; a MAC that is also a legitimate device's is
-  /// never refused) and its address, or for BLE the device itself.
-  std::function<caf::error(const protocols::device_sighting& seen, bool by_mac)>
+  /// MAC (only when `by_mac`), its address (only when `by_address`), or for
+  /// BLE the device itself. The ledger clears a flag when a legitimate
+  /// device owns that MAC or address.
+  std::function<caf::error(const protocols::device_sighting& seen, bool by_mac,
+                           bool by_address)>
     refuse;
+  /// At most this many onboardings run at once (each is a thread); sightings
+  /// beyond it are dropped, counted, and retried after the back-off.
+  size_t max_in_flight = 32;
   /// Devices admitted before a restart, already checked against the design.
   std::vector<admitted_device> restored;
   /// Rogue identities recorded before a restart.
@@ -90,6 +102,9 @@ struct onboarding_supervisor_state {
   uint64_t gather_failures = 0;
   uint64_t rejected_inputs = 0;
   uint64_t refusals = 0;
+  uint64_t dropped = 0;
+  uint64_t conflicts = 0;
+  size_t in_flight = 0;
   std::string last_rejection;
 };
 

@@ -6,6 +6,10 @@ namespace kagami::onboarding {
 
 caf::expected<gathered> gather_and_match(protocols::device_sighting s,
                                          const gathering_tools& tools) {
+  if (!s.address.empty() && tools.address_allowed && !tools.address_allowed(s.address))
+    return make_error(ec::invalid_value,
+                      "address " + s.address
+                        + " is not on the OT network: not fetched, not refused");
   gathered out;
   if (s.profile) {
     out.profile = *s.profile;
@@ -21,8 +25,16 @@ caf::expected<gathered> gather_and_match(protocols::device_sighting s,
     out.profile = std::move(*p);
   }
   // After the fetch: talking to the device put it into the neighbour table.
-  if (s.mac.empty() && !s.address.empty() && tools.mac_of)
-    s.mac = tools.mac_of(s.address);
+  if (!s.address.empty() && tools.mac_of) {
+    auto known = tools.mac_of(s.address);
+    if (s.mac.empty())
+      s.mac = known;
+    else if (!known.empty() && known != s.mac)
+      return make_error(ec::invalid_value,
+                        "address " + s.address + " belongs to MAC " + known
+                          + " in the neighbour table, but the sighting claims "
+                          + s.mac);
+  }
   out.match = tools.match ? tools.match(s, out.profile)
                           : match_summary{false, "", "", "no design information"};
   out.sighting = std::move(s);

@@ -32,6 +32,10 @@ struct gathering_tools {
                               const protocols::device_profile&)>
     match;
   std::chrono::milliseconds fetch_timeout{3000};
+  /// Whether an address may be fetched from, refused and served: one on the
+  /// OT side (or a configured routed device). Everything else is somebody
+  /// else's, whatever a sighting claims. Unset: every address.
+  std::function<bool(const std::string& address)> address_allowed;
 };
 
 struct gathered {
@@ -42,7 +46,9 @@ struct gathered {
 };
 
 /// Gathers and matches. Errors: the fetcher's (timeout, bad reply), or
-/// ec::invalid_value when no profile can be had for this source.
+/// ec::invalid_value when no profile can be had for this source, when the
+/// address is not allowed (nothing is fetched), or when the neighbour table
+/// says the address belongs to another MAC than the sighting claims.
 caf::expected<gathered> gather_and_match(protocols::device_sighting s,
                                          const gathering_tools& tools);
 

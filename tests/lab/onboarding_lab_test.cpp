@@ -14,9 +14,16 @@
 #include <string>
 #include <thread>
 
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/socket.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "protocols/lldp_htip/lldp_builder.hpp"
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "storage/rogue_registry.hpp"
@@ -156,6 +163,56 @@ protected:
 const std::multiset<std::string> expected_things{
   "press-plc-1", "press-plc-2", "env-sensor-1", "line-camera-1", "line-camera-2", "plc-3"};
 
+/// Sends raw Ethernet frames from the eth0 of a lab namespace (an AF_PACKET
+/// socket opened by a thread that entered the namespace).
+bool send_frames(const factory_lab& lab, const std::string& name,
+                 const std::vector<std::vector<uint8_t>>& frames) {
+  bool ok = false;
+  std::thread t{[&] {
+    int target = ::open(("/run/netns/" + lab.ns(name)).c_str(), O_RDONLY | O_CLOEXEC);
+    if (target < 0)
+      return;
+    bool entered = ::unshare(CLONE_FS) == 0 && ::setns(target, CLONE_NEWNET) == 0;
+    ::close(target);
+    if (!entered)
+      return;
+    int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    int ifindex = static_cast<int>(if_nametoindex("eth0"));
+    if (fd < 0 || ifindex == 0)
+      return;
+    ok = true;
+    for (auto& frame : frames) {
+      sockaddr_ll to{};
+      to.sll_family = AF_PACKET;
+      to.sll_ifindex = ifindex;
+      to.sll_halen = 6;
+      std::copy(frame.begin(), frame.begin() + 6, to.sll_addr);
+      ok = ok
+           && ::sendto(fd, frame.data(), frame.size(), 0,
+                       reinterpret_cast<sockaddr*>(&to), sizeof to)
+                == static_cast<ssize_t>(frame.size());
+    }
+    ::close(fd);
+  }};
+  t.join();
+  return ok;
+}
+
+/// An HTIP announcement as a device would send it, with any MAC and address.
+std::vector<uint8_t> forged_htip(const std::string& mac, std::array<uint8_t, 4> ip,
+                                 std::string_view vendor, std::string_view product) {
+  protocols::lldp_htip::htip_device_announcement a;
+  for (size_t i = 0; i < 6; ++i)
+    a.mac[i] = static_cast<uint8_t>(std::stoul(mac.substr(i * 3, 2), nullptr, 16));
+  a.system_name = "forged";
+  a.ipv4 = ip;
+  a.manufacturer_code = vendor;
+  a.model_name = product;
+  a.model_number = "6.6";
+  a.category = "PLC";
+  return protocols::lldp_htip::build_htip_announcement(a);
+}
+
 } // namespace
 
 TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_spoofed) {
@@ -243,7 +300,11 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
     return app_get(lab, "/things/" + camera + "/properties").first == 503;
   }, 30s));
   auto [status, body] = app_get(lab, "/things/" + camera + "/properties");
-  EXPECT_NE(body.find("firmware 9.9.9"), std::string::npos) << body;
+  EXPECT_NE(body.find("no longer matches the design information"), std::string::npos)
+    << body;
+  // Apps learn nothing of the device itself: not its firmware, not its vendor.
+  EXPECT_EQ(body.find("9.9.9"), std::string::npos) << body;
+  EXPECT_EQ(body.find("Kagami Sim Works"), std::string::npos) << body;
   auto rest = expected_things;
   rest.erase(camera);
   EXPECT_EQ(listed(lab), rest);
@@ -258,6 +319,8 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
   EXPECT_EQ(second.rogues.at(upnp1).withdrawn_thing, camera);
   ASSERT_TRUE(second.rogues.at(upnp1).profile);
   EXPECT_EQ(second.rogues.at(upnp1).profile->firmware, "9.9.9");
+  EXPECT_NE(second.rogues.at(upnp1).reasons.front().find("firmware 9.9.9"),
+            std::string::npos);
   ASSERT_TRUE(start_gateway(lab));
   EXPECT_EQ(listed(lab), rest);
   std::this_thread::sleep_for(5s);
@@ -269,4 +332,45 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
   for (auto& [identity, rogue] : second.rogues)
     EXPECT_EQ(third.rogues.count(identity), 1u) << identity;
   EXPECT_EQ(third.onboarded.size(), second.onboarded.size());
+}
+
+TEST_F(onboarding_lab, forged_announcements_take_no_device_away_and_refuse_nothing_legitimate) {
+  factory_lab lab;
+  ASSERT_TRUE(lab.is_up()) << lab.up_result().out << lab.up_result().err;
+  ASSERT_TRUE(start_gateway(lab));
+  ASSERT_TRUE(eventually([&] { return listed(lab) == expected_things; }, 60s))
+    << "listed: " << nlohmann::json(listed(lab)).dump();
+  for (auto& id : expected_things)
+    ASSERT_EQ(app_get(lab, "/things/" + id + "/properties").first, 200) << id;
+
+  // From the attacker's port, for longer than the confirmation time (12 s):
+  // - plc-1's own MAC and address with a refused profile (a forged change);
+  // - the attacker's MAC with plc-2's address (taking plc-2's address);
+  // - the attacker's MAC with the app host's address (a blackhole attempt).
+  auto plc1_mac = lab.device("plc-1")["mac"].get<std::string>();
+  auto atk_mac = lab.truth()["attacker"]["mac"].get<std::string>();
+  std::vector<std::vector<uint8_t>> frames{
+    forged_htip(plc1_mac, {10, 99, 1, 11}, "EVILCO", "X-1000"),
+    forged_htip(atk_mac, {10, 99, 1, 12}, "EVILCO", "X-1000"),
+    forged_htip(atk_mac, {10, 99, 100, 2}, "KAGAMI", "KS-PLC900")};
+  auto end = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < end) {
+    ASSERT_TRUE(send_frames(lab, "atk", frames));
+    std::this_thread::sleep_for(1s);
+  }
+
+  // Every device is still served and answers; nothing legitimate is refused.
+  EXPECT_EQ(listed(lab), expected_things);
+  for (auto& id : expected_things)
+    EXPECT_EQ(app_get(lab, "/things/" + id + "/properties").first, 200) << id;
+  auto refused = lab.exec("gw", "nft list set inet kagami refused_v4; "
+                                "nft list set inet kagami refused_mac");
+  for (auto* kept : {"10.99.1.11", "10.99.1.12", "10.99.100.2",
+                     "02:99:00:00:00:11", "02:99:00:00:00:12"})
+    EXPECT_EQ(refused.out.find(kept), std::string::npos) << kept << " was refused:\n"
+                                                          << refused.out;
+  ASSERT_EQ(stop_gateway(), 0);
+  auto store = read_store();
+  EXPECT_EQ(store.onboarded.count(identity_of(lab.device("plc-1"))), 1u);
+  EXPECT_EQ(store.onboarded.count(identity_of(lab.device("plc-2"))), 1u);
 }

@@ -1,7 +1,13 @@
 #include "tools/kagamid/onboarding_setup.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <set>
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include <caf/all.hpp>
 
@@ -90,6 +96,28 @@ served_device(const config::site_config& site, const admitted_device& d) {
       break;
   }
   return dev;
+}
+
+/// True if `address` is an IPv4 address in a subnet of interface `iface`
+/// (read now: addresses may change while kagamid runs).
+bool on_interface_subnet(const std::string& iface, const std::string& address) {
+  in_addr target{};
+  if (inet_pton(AF_INET, address.c_str(), &target) != 1)
+    return false;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0)
+    return false;
+  bool found = false;
+  for (auto* i = list; i != nullptr && !found; i = i->ifa_next) {
+    if (!i->ifa_addr || !i->ifa_netmask || i->ifa_addr->sa_family != AF_INET
+        || iface != i->ifa_name)
+      continue;
+    auto addr = reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr;
+    auto mask = reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr;
+    found = (addr & mask) == (target.s_addr & mask);
+  }
+  freeifaddrs(list);
+  return found;
 }
 
 storage::timestamp now_ms() {
@@ -184,6 +212,7 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   if (!onboarded)
     return onboarded.error();
   std::set<std::string> admitted_macs;
+  std::set<std::string> admitted_addresses;
   for (auto& rec : *onboarded) {
     auto& facts = *rec.onboarding;
     protocols::device_sighting s;
@@ -215,6 +244,8 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
     }
     if (!dev.mac.empty())
       admitted_macs.insert(dev.mac);
+    if (!dev.address.empty())
+      admitted_addresses.insert(dev.address);
     p->cfg.restored.push_back(dev);
     restored.push_back(*served);
   }
@@ -239,9 +270,14 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
     if (!r.mac.empty() && admitted_macs.count(r.mac) == 0)
       if (auto mac = protocols::nft::parse_mac(r.mac))
         refused.macs.push_back(*mac);
-    if (!r.address.empty())
-      if (auto ip = protocols::nft::parse_ip(r.address))
-        refused.addresses.push_back(*ip);
+    // The first address and the latest one, unless a legitimate device
+    // answers there.
+    for (auto* a : {&r.address, &r.last_address})
+      if (!a->empty() && admitted_addresses.count(*a) == 0)
+        if (auto ip = protocols::nft::parse_ip(*a);
+            ip && std::find(refused.addresses.begin(), refused.addresses.end(), *ip)
+                    == refused.addresses.end())
+          refused.addresses.push_back(*ip);
   }
   // The firewall refuses IP devices; BLE devices are blocked in BlueZ.
   if (disc.htip.enabled || disc.upnp.enabled || disc.neighbours.enabled) {
@@ -276,23 +312,38 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
       return mac ? *mac : std::string{};
     };
   }
+  // Only OT-side addresses (and the routed devices the config names) are
+  // fetched from, refused or served: a forged announcement cannot point the
+  // gateway at, or make it refuse, anything on the app side.
+  if (!disc.interface.empty()) {
+    std::set<std::string> routed(disc.upnp.unicast_targets.begin(),
+                                 disc.upnp.unicast_targets.end());
+    tools->address_allowed = [iface = disc.interface,
+                              routed = std::move(routed)](const std::string& a) {
+      return routed.count(a) > 0 || on_interface_subnet(iface, a);
+    };
+  }
   p->cfg.tools = tools;
   p->cfg.ledger.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
+  p->cfg.ledger.confirm_change = std::chrono::seconds(disc.confirm_change_s);
   p->cfg.records = std::make_shared<store_records>(store, site);
   p->cfg.device_for = [site](const admitted_device& d) {
     return served_device(*site, d);
   };
   p->cfg.refuse = [fw = p->firewall, bus = ble_cfg.bus_address](
-                    const protocols::device_sighting& s, bool by_mac) -> caf::error {
+                    const protocols::device_sighting& s, bool by_mac,
+                    bool by_address) -> caf::error {
     // A BLE device has no IP path: BlueZ blocks it.
     if (s.source == protocols::discovery_kind::ble)
       return protocols::ble::block_device(bus, s.locator);
     if (!fw)
       return make_error(ec::unavailable, "no gateway firewall");
     auto mac = by_mac ? s.mac : std::string{};
-    if (mac.empty() && s.address.empty())
-      return make_error(ec::invalid_value, "neither a MAC nor an address to refuse");
-    return fw->refuse(mac, s.address);
+    auto address = by_address ? s.address : std::string{};
+    if (mac.empty() && address.empty())
+      return make_error(ec::invalid_value,
+                        "nothing to refuse that no legitimate device needs");
+    return fw->refuse(mac, address);
   };
   for (auto& dev : site->devices)
     p->cfg.reserved_ids.push_back(dev.id);

@@ -159,13 +159,27 @@ TEST(onboarding_ledger, an_allowed_profile_change_keeps_the_thing_and_reports_th
   EXPECT_FALSE(same.changed);
 }
 
-TEST(onboarding_ledger, a_profile_that_stops_matching_withdraws_the_thing) {
-  onboarding_ledger l;
+TEST(onboarding_ledger, a_profile_that_stays_unmatched_for_the_confirmation_time_withdraws_the_thing) {
+  onboarding_ledger_config cfg;
+  cfg.confirm_change = 10s;
+  onboarding_ledger l{cfg};
   onboard(l, sighting("02:99:00:00:00:14", "10.99.1.14", "c1"),
           profile("KS-CAM30", "3.2.0"), allowed("camera"));
-  auto d = onboard(l, sighting("02:99:00:00:00:14", "10.99.1.14", "c2"),
-                   profile("KS-CAM30", "9.9.9"),
-                   refused("camera: firmware 9.9.9 not in >=3 <4"), t0 + 1s);
+  auto bad = refused("camera: firmware 9.9.9 not in >=3 <4");
+  auto first = onboard(l, sighting("02:99:00:00:00:14", "10.99.1.14", "c2"),
+                       profile("KS-CAM30", "9.9.9"), bad, t0 + 1s);
+  EXPECT_EQ(first.what, kind::keep);
+  EXPECT_TRUE(first.pending);
+  EXPECT_EQ(l.admitted().size(), 1u) << "one announcement took the thing away";
+  // The supervisor's re-read before the time is up changes nothing yet.
+  auto early = l.begin(sighting("02:99:00:00:00:14", "10.99.1.14", "c2"), t0 + 5s, true);
+  ASSERT_TRUE(early);
+  EXPECT_EQ(l.decide(sighting("02:99:00:00:00:14", "10.99.1.14", "c2"), "02:99:00:00:00:14",
+                     profile("KS-CAM30", "9.9.9"), bad, t0 + 5s).what,
+            kind::keep);
+  ASSERT_TRUE(l.begin(sighting("02:99:00:00:00:14", "10.99.1.14", "c2"), t0 + 12s, true));
+  auto d = l.decide(sighting("02:99:00:00:00:14", "10.99.1.14", "c2"), "02:99:00:00:00:14",
+                    profile("KS-CAM30", "9.9.9"), bad, t0 + 12s);
   EXPECT_EQ(d.what, kind::withdraw);
   EXPECT_EQ(d.device.thing_id, "camera-1");
   EXPECT_TRUE(d.refuse_mac);
@@ -173,8 +187,82 @@ TEST(onboarding_ledger, a_profile_that_stops_matching_withdraws_the_thing) {
   EXPECT_TRUE(l.admitted().empty());
   // Back to an allowed firmware: still refused until an operator releases it.
   auto back = onboard(l, sighting("02:99:00:00:00:14", "10.99.1.14", "c3"),
-                      profile("KS-CAM30", "3.2.0"), allowed("camera"), t0 + 2s);
+                      profile("KS-CAM30", "3.2.0"), allowed("camera"), t0 + 13s);
   EXPECT_EQ(back.what, kind::refuse);
+}
+
+TEST(onboarding_ledger, the_admitted_profile_seen_again_during_confirmation_is_a_conflict) {
+  onboarding_ledger_config cfg;
+  cfg.confirm_change = 10s;
+  onboarding_ledger l{cfg};
+  auto good = sighting("02:99:00:00:00:11", "10.99.1.11", "genuine");
+  auto forged = sighting("02:99:00:00:00:11", "10.99.1.11", "forged");
+  onboard(l, good, profile("KS-PLC200"), allowed("plc"));
+  auto p = onboard(l, forged, profile("X-1000"), refused("plc: product X-1000"), t0 + 1s);
+  EXPECT_TRUE(p.pending);
+  auto c = onboard(l, good, profile("KS-PLC200"), allowed("plc"), t0 + 3s);
+  EXPECT_EQ(c.what, kind::keep);
+  EXPECT_TRUE(c.conflict);
+  EXPECT_NE(c.reason.find("X-1000"), std::string::npos) << c.reason;
+  // The forger again, well after the first try: a new confirmation starts.
+  auto again = onboard(l, forged, profile("X-1000"), refused("plc: product X-1000"), t0 + 30s);
+  EXPECT_EQ(again.what, kind::keep);
+  EXPECT_TRUE(again.pending);
+  EXPECT_EQ(l.admitted().size(), 1u);
+}
+
+TEST(onboarding_ledger, no_confirmation_time_withdraws_at_once) {
+  onboarding_ledger_config cfg;
+  cfg.confirm_change = 0s;
+  onboarding_ledger l{cfg};
+  onboard(l, sighting("02:99:00:00:00:14", "10.99.1.14", "c1"), profile("KS-CAM30"),
+          allowed("camera"));
+  auto d = onboard(l, sighting("02:99:00:00:00:14", "10.99.1.14", "c2"),
+                   profile("KS-CAM30", "9"), refused("firmware"), t0 + 1s);
+  EXPECT_EQ(d.what, kind::withdraw);
+}
+
+TEST(onboarding_ledger, another_source_cannot_withdraw_or_change_an_admitted_device) {
+  onboarding_ledger_config cfg;
+  cfg.confirm_change = 0s;
+  onboarding_ledger l{cfg};
+  onboard(l, sighting("02:99:00:00:00:15", "10.99.1.15", "db", discovery_kind::vendor_db),
+          profile("KS-PLC100", "1.8.2"), allowed("plc-3", "plc-3"));
+  auto partial = onboard(l, sighting("02:99:00:00:00:15", "10.99.1.15", "h"),
+                         profile("KS-PLC100", ""), refused("plc-3: firmware unknown"),
+                         t0 + 1s);
+  EXPECT_EQ(partial.what, kind::keep);
+  EXPECT_FALSE(partial.changed);
+  EXPECT_EQ(l.admitted().size(), 1u);
+  auto fine = onboard(l, sighting("02:99:00:00:00:15", "10.99.1.15", "h2"),
+                      profile("KS-PLC100", "1.8.2"), allowed("plc-3", "plc-3"), t0 + 2s);
+  EXPECT_EQ(fine.what, kind::keep);
+  EXPECT_FALSE(fine.changed);
+  EXPECT_EQ(l.admitted().begin()->second.source, discovery_kind::vendor_db);
+}
+
+TEST(onboarding_ledger, an_address_an_admitted_device_answers_on_is_never_refused) {
+  onboarding_ledger l;
+  onboard(l, sighting("02:99:00:00:00:12", "10.99.1.12"), profile("KS-PLC200"),
+          allowed("plc"));
+  auto d = onboard(l, sighting("02:99:00:00:00:66", "10.99.1.12"), profile("X-1000"),
+                   refused("no entry"));
+  EXPECT_EQ(d.what, kind::refuse);
+  EXPECT_TRUE(d.refuse_mac);
+  EXPECT_FALSE(d.refuse_address);
+}
+
+TEST(onboarding_ledger, a_failed_admission_is_forgotten_and_admitted_again_later) {
+  onboarding_ledger l;
+  auto s = sighting("02:99:00:00:00:11", "10.99.1.11", "a");
+  auto d = onboard(l, s, profile("KS-PLC200"), allowed("plc"));
+  ASSERT_EQ(d.what, kind::admit);
+  l.forget(d.identity);
+  l.failed(s, t0);
+  EXPECT_TRUE(l.admitted().empty());
+  auto again = onboard(l, s, profile("KS-PLC200"), allowed("plc"), t0 + 31s);
+  EXPECT_EQ(again.what, kind::admit);
+  EXPECT_EQ(again.device.thing_id, "plc-1");
 }
 
 TEST(onboarding_ledger, a_non_matching_device_is_refused_by_mac_and_address) {
@@ -204,7 +292,7 @@ TEST(onboarding_ledger, a_second_device_with_an_admitted_mac_is_a_spoof_refused_
     auto d = onboard(copy, sighting("02:99:00:00:00:15", "10.99.1.67"), r.p, r.m);
     EXPECT_EQ(d.what, kind::refuse) << r.name;
     EXPECT_FALSE(d.refuse_mac) << r.name << ": the legitimate device would be cut off";
-    EXPECT_NE(d.reason.find("belongs to thing plc-3"), std::string::npos)
+    EXPECT_NE(d.reason.find("thing plc-3"), std::string::npos)
       << r.name << ": " << d.reason;
     EXPECT_EQ(copy.admitted().size(), 1u) << r.name;
   }
@@ -221,17 +309,17 @@ TEST(onboarding_ledger, a_mac_the_design_pins_to_another_device_is_never_refused
   EXPECT_FALSE(d.refuse_mac);
 }
 
-TEST(onboarding_ledger, the_same_device_at_a_new_address_keeps_its_thing_id) {
+TEST(onboarding_ledger, an_admitted_mac_at_a_second_address_is_refused_by_that_address_only) {
   onboarding_ledger l;
   onboard(l, sighting("02:99:00:00:00:11", "10.99.1.11"), profile("KS-PLC200"),
           allowed("plc"));
   auto d = onboard(l, sighting("02:99:00:00:00:11", "10.99.1.21"),
                    profile("KS-PLC200"), allowed("plc"));
-  EXPECT_EQ(d.what, kind::admit);
-  EXPECT_EQ(d.device.thing_id, "plc-1");
-  EXPECT_EQ(d.device.address, "10.99.1.21");
+  EXPECT_EQ(d.what, kind::refuse);
+  EXPECT_FALSE(d.refuse_mac);
+  EXPECT_TRUE(d.refuse_address);
   ASSERT_EQ(l.admitted().size(), 1u);
-  EXPECT_EQ(l.admitted().begin()->first, "02:99:00:00:00:11@10.99.1.21");
+  EXPECT_EQ(l.admitted().begin()->second.address, "10.99.1.11");
 }
 
 TEST(onboarding_ledger, a_new_entry_for_an_admitted_device_restarts_it_under_the_same_id) {
@@ -243,6 +331,13 @@ TEST(onboarding_ledger, a_new_entry_for_an_admitted_device_restarts_it_under_the
   EXPECT_EQ(d.what, kind::admit);
   EXPECT_EQ(d.device.thing_id, "plc-v1-1");
   EXPECT_EQ(d.device.entry, "plc-v2");
+  EXPECT_EQ(d.replaced_thing_id, "");
+  // An entry with a fixed id: the old thing is replaced.
+  auto e = onboard(l, sighting("02:99:00:00:00:11", "10.99.1.11", "c"),
+                   profile("KS-PLC200", "3.0"), allowed("plc-v3", "press-7"));
+  EXPECT_EQ(e.what, kind::admit);
+  EXPECT_EQ(e.device.thing_id, "press-7");
+  EXPECT_EQ(e.replaced_thing_id, "plc-v1-1");
 }
 
 TEST(onboarding_ledger, restored_devices_and_rogues_survive_a_restart) {
