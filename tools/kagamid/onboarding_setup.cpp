@@ -299,6 +299,7 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
     = std::make_shared<protocols::upnp::upnp_fetcher>();
   protocols::ble::ble_config ble_cfg;
   ble_cfg.bus_address = disc.ble.bus;
+  ble_cfg.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
   tools->fetchers[protocols::discovery_kind::ble]
     = std::make_shared<protocols::ble::ble_dis_fetcher>(ble_cfg);
   tools->match = [site](const protocols::device_sighting& s,
