@@ -35,6 +35,9 @@ caf::expected<gathered> gather_and_match(protocols::device_sighting s,
                           + " in the neighbour table, but the sighting claims "
                           + s.mac);
   }
+  if (s.mac.empty() && !s.address.empty() && tools.on_link && tools.on_link(s.address))
+    return make_error(ec::invalid_value, "the MAC of on-link address " + s.address
+                                           + " is unknown: not matched");
   out.match = tools.match ? tools.match(s, out.profile)
                           : match_summary{false, "", "", "no design information"};
   out.sighting = std::move(s);

@@ -36,6 +36,9 @@ struct gathering_tools {
   /// OT side (or a configured routed device). Everything else is somebody
   /// else's, whatever a sighting claims. Unset: every address.
   std::function<bool(const std::string& address)> address_allowed;
+  /// Whether an address is on the OT segment itself, where every device has
+  /// a MAC the gateway can see. Unset: none is.
+  std::function<bool(const std::string& address)> on_link;
 };
 
 struct gathered {
@@ -47,8 +50,10 @@ struct gathered {
 
 /// Gathers and matches. Errors: the fetcher's (timeout, bad reply), or
 /// ec::invalid_value when no profile can be had for this source, when the
-/// address is not allowed (nothing is fetched), or when the neighbour table
-/// says the address belongs to another MAC than the sighting claims.
+/// address is not allowed (nothing is fetched), when the neighbour table
+/// says the address belongs to another MAC than the sighting claims, or when
+/// the MAC of an on-link address stays unknown (a design rule that names a
+/// MAC could not be checked).
 caf::expected<gathered> gather_and_match(protocols::device_sighting s,
                                          const gathering_tools& tools);
 

@@ -323,6 +323,9 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
                               routed = std::move(routed)](const std::string& a) {
       return routed.count(a) > 0 || on_interface_subnet(iface, a);
     };
+    tools->on_link = [iface = disc.interface](const std::string& a) {
+      return on_interface_subnet(iface, a);
+    };
   }
   p->cfg.tools = tools;
   p->cfg.ledger.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
