@@ -55,6 +55,22 @@ bool is_token68(std::string_view x) {
   return i == x.size();
 }
 
+/// The standard base64 alphabet, then at most two '=' at the end. Checked
+/// before decoding: libsodium's decoder does not reject every byte >= 0x80.
+bool is_padded_base64(std::string_view x) {
+  auto is_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '+' || c == '/';
+  };
+  size_t i = 0;
+  while (i < x.size() && is_char(x[i]))
+    ++i;
+  auto padding = x.size() - i;
+  return padding <= 2
+         && std::all_of(x.begin() + static_cast<std::ptrdiff_t>(i), x.end(),
+                        [](char c) { return c == '='; });
+}
+
 bool has_control(std::string_view x) {
   return std::any_of(x.begin(), x.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
@@ -70,6 +86,8 @@ parse_basic(std::string_view encoded, const header_limits& limits) {
     return malformed("basic credentials too long");
   if (encoded.size() % 4 != 0)
     return malformed("basic credentials are not padded base64");
+  if (!is_padded_base64(encoded))
+    return malformed("basic credentials are not valid base64");
   std::vector<unsigned char> buf(encoded.size() / 4 * 3 + 1);
   size_t len = 0;
   const char* end = nullptr;

@@ -73,6 +73,10 @@ TEST(authorization_header, rejects_malformed_headers_with_a_reason) {
     {"basic bad alphabet", "Basic YWxp*2U6cHc=", "not valid base64"},
     {"basic url alphabet", "Basic " + std::string{"-_-_"}, "not valid base64"},
     {"basic unpadded", "Basic YWJjOmQ", "not padded"},
+    // libsodium alone decodes this (0xff inside the base64 text).
+    {"basic high byte", "Basic YW\xffpY3U6czNjcmV0", "not valid base64"},
+    {"basic high byte 0x80", "Basic YW\x80pY3U6czNjcmV0", "not valid base64"},
+    {"basic padding inside", "Basic YW=pY3U6czNjcmV0", "not valid base64"},
     {"basic non-canonical bits", "Basic YWI6Yx==", "not valid base64"},
     {"basic embedded space", "Basic YWJj OmRl", "not padded"},
     {"basic trailing space", "Basic " + base64("ab:cd") + " ", "not padded"},
