@@ -1,9 +1,11 @@
 // Signature rules parsing, Hyperscan compilation and matching, including the
 // shipped default rules file config/security/signatures.json.
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -88,6 +90,50 @@ TEST(signature_rules, limits) {
   EXPECT_FALSE(parse_signature_rules(R"([        ])", limits));
 }
 
+TEST(signature_matcher, scan_without_scratch_is_an_error) {
+  auto rules = parse_signature_rules(
+    R"([{"id":"A","pattern":"x","severity":"low","fields":["body"]}])");
+  ASSERT_TRUE(rules);
+  auto matcher = signature_matcher::compile(std::move(*rules));
+  ASSERT_TRUE(matcher);
+  signature_scratch none;
+  auto hit = matcher->scan({"/", {}, "x"}, none);
+  ASSERT_FALSE(hit);
+  EXPECT_EQ(code_of(hit.error()), ec::internal);
+}
+
+TEST(signature_matcher, one_scratch_per_thread) {
+  auto rules = parse_signature_rules(
+    R"([{"id":"A","pattern":"needle\\d+","severity":"low","fields":["body"]}])");
+  ASSERT_TRUE(rules);
+  auto matcher = signature_matcher::compile(std::move(*rules));
+  ASSERT_TRUE(matcher);
+  std::atomic<int> hits{0};
+  std::atomic<int> errors{0};
+  auto work = [&] {
+    auto scratch = matcher->make_scratch();
+    if (!scratch) {
+      ++errors;
+      return;
+    }
+    for (int i = 0; i < 2000; ++i) {
+      auto body = (i % 2 == 0) ? std::string{"hay needle"} + std::to_string(i)
+                               : std::string{"hay needle x"};
+      auto hit = matcher->scan({"/", {}, body}, *scratch);
+      if (!hit)
+        ++errors;
+      else if (*hit)
+        ++hits;
+    }
+  };
+  std::thread a{work};
+  std::thread b{work};
+  a.join();
+  b.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(hits.load(), 2000); // 1000 even bodies per thread
+}
+
 TEST(signature_matcher, compile_error_names_the_rule) {
   auto rules = parse_signature_rules(
     R"([{"id":"OK-1","pattern":"abc","severity":"low","fields":["body"]},)"
@@ -158,10 +204,14 @@ TEST(signature_matcher, default_rules_file) {
     // Shell metacharacters followed by a command, and a benign look-alike.
     {"semicolon command", prop + "label", {}, R"({"label":"a; wget http://x/y"})", "KG-1001"},
     {"pipe in uri", prop + "label?v=1|sh", {}, "", "KG-1001"},
+    {"semicolon reboot", prop + "label", {}, R"({"label":"x; reboot"})", "KG-1001"},
+    {"query parameter named like a command", prop + "label?a=1&rm=2&sh=on", {}, "", nullptr},
     {"semicolon prose", prop + "label", {}, R"({"label":"stop; then restart"})", nullptr},
     {"command substitution", prop + "label", {}, R"j({"label":"$(reboot)"})j", "KG-1002"},
     {"single dollar", prop + "label", {}, R"j({"label":"costs $5 (approx.)"})j", nullptr},
     {"backtick command", prop + "label", {}, R"({"label":"`id`"})", "KG-1003"},
+    {"backtick pipeline", prop + "label", {}, R"({"label":"`cat /etc/shadow`"})", "KG-1003"},
+    {"backtick identifier", prop + "label", {}, R"({"label":"`identity`"})", nullptr},
     {"backtick prose", prop + "label", {}, R"({"label":"press `start` twice"})", nullptr},
     // Path traversal, plain and percent-encoded, and a dotted number.
     {"traversal", "/things/../../etc/passwd", {}, "", "KG-1010"},
