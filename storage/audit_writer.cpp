@@ -128,6 +128,7 @@ void audit_writer::stop() {
   }
   not_empty_.notify_all();
   not_full_.notify_all();
+  std::lock_guard<std::mutex> guard{join_mtx_};
   if (thread_.joinable())
     thread_.join();
 }

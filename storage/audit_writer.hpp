@@ -88,8 +88,8 @@ public:
   }
 
   /// Blocks until the event is durable and returns its sequence, or returns
-  /// the error of its write (ec::storage_failure) or ec::unavailable when
-  /// the writer stopped before writing it. A default-constructed ticket
+  /// the error of its write (ec::storage_failure). Every ticket completes:
+  /// stop() writes all queued events first. A default-constructed ticket
   /// returns ec::internal.
   caf::expected<uint64_t> wait() const;
 
@@ -129,8 +129,8 @@ public:
   /// append() and wait(): the sequence once the record is durable.
   caf::expected<uint64_t> append_durable(audit_event ev);
 
-  /// Writes every queued event, then ends the thread. Later appends fail.
-  /// Idempotent.
+  /// Writes every queued event, then ends the thread. Later appends fail
+  /// with ec::unavailable. Idempotent; safe to call from several threads.
   void stop();
 
   /// The sequence of the newest durable record (0 for none).
@@ -162,6 +162,8 @@ private:
   std::condition_variable not_full_;
   std::deque<pending> queue_;
   bool stopping_ = false;
+  /// Serializes the join in stop().
+  std::mutex join_mtx_;
   std::thread thread_;
 };
 
