@@ -4,6 +4,8 @@
 // apps with API keys and opaque bearer tokens stored as SHA-256 digests.
 // Immutable after construction; safe to share between threads as const.
 
+#include <atomic>
+#include <memory>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -72,6 +74,18 @@ public:
     return users_.size();
   }
 
+  /// How many argon2id verifications verify_user has run (over all copies
+  /// of this store): one per call, known user or not.
+  uint64_t password_verifications() const noexcept {
+    return verifications_->load(std::memory_order_relaxed);
+  }
+
+  /// The argon2id costs of the dummy hash that unknown users are verified
+  /// against.
+  const std::string& dummy_hash() const noexcept {
+    return dummy_hash_;
+  }
+
 private:
   credential_store() = default;
 
@@ -80,6 +94,8 @@ private:
   std::vector<secret_entry> tokens_;
   std::string dummy_hash_;
   argon2_limits argon2_limits_;
+  std::shared_ptr<std::atomic<uint64_t>> verifications_
+    = std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 /// Parses the credentials config section:
