@@ -4,19 +4,6 @@
 
 namespace kagami::devsim::detail {
 
-std::string pointer_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 nlohmann::json parse_json_limited(std::string_view text, int max_depth) {
   using nlohmann::json;
   // `depth` counts the containers around the one that starts here.

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/json_reader.hpp"
 #include "tools/devsim/sim_config_error.hpp"
 
 namespace kagami::devsim::detail {
@@ -48,7 +49,8 @@ struct node {
   bool boolean() const;
 };
 
-std::string pointer_token(const std::string& key);
+/// Escapes one JSON pointer token (RFC 6901): config's own.
+using config::pointer_token;
 
 /// Parses `text` as JSON. Throws sim_json_failure at the root ("nests deeper
 /// than N levels") when a container starts inside `max_depth` others, and

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/error.hpp"
+#include "actors/security/validation/rule_error.hpp"
+#include "config/json_reader.hpp"
 
 namespace kagami::security {
 
@@ -16,24 +18,7 @@ namespace {
 using nlohmann::json;
 
 caf::error bad(const std::string& pointer, std::string what) {
-  // The root's JSON pointer is the empty string.
-  return make_error(ec::config_invalid,
-                    (pointer.empty() ? std::string{"(root)"} : pointer) + ": "
-                      + std::move(what));
-}
-
-/// RFC 6901: "~" becomes "~0", "/" becomes "~1".
-std::string token(const std::string& key) {
-  std::string result;
-  for (char c : key) {
-    if (c == '~')
-      result += "~0";
-    else if (c == '/')
-      result += "~1";
-    else
-      result += c;
-  }
-  return result;
+  return rule_error(pointer, std::move(what));
 }
 
 /// A number as an operator reads it: integral values without a fraction
@@ -51,7 +36,7 @@ caf::error only_keys(const json& j, const std::string& at,
     for (auto k : keys)
       known = known || key == k;
     if (!known)
-      return bad(at + "/" + token(key), "unknown key");
+      return bad(at + "/" + config::pointer_token(key), "unknown key");
   }
   return {};
 }
@@ -198,7 +183,7 @@ parse_write_interval(const json& j, const std::string& at,
       return bad(at + "/devices",
                  "more than " + std::to_string(limits.max_devices) + " devices");
     for (auto& [name, value] : devices->items()) {
-      auto dat = at + "/devices/" + token(name);
+      auto dat = at + "/devices/" + config::pointer_token(name);
       if (name.empty() || name.size() > limits.max_name_length)
         return bad(dat, "device id length must be 1.."
                           + std::to_string(limits.max_name_length));

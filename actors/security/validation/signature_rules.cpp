@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/error.hpp"
+#include "actors/security/validation/rule_error.hpp"
+#include "config/json_reader.hpp"
 
 namespace kagami::security {
 
@@ -35,24 +37,7 @@ const char* to_string(request_field x) {
 namespace {
 
 caf::error bad(const std::string& pointer, std::string what) {
-  // The root's JSON pointer is the empty string.
-  return make_error(ec::config_invalid,
-                    (pointer.empty() ? std::string{"(root)"} : pointer) + ": "
-                      + std::move(what));
-}
-
-/// RFC 6901: "~" becomes "~0", "/" becomes "~1".
-std::string escape_pointer_token(const std::string& key) {
-  std::string result;
-  for (char c : key) {
-    if (c == '~')
-      result += "~0";
-    else if (c == '/')
-      result += "~1";
-    else
-      result += c;
-  }
-  return result;
+  return rule_error(pointer, std::move(what));
 }
 
 caf::expected<signature_rule>
@@ -63,7 +48,7 @@ parse_rule(const nlohmann::json& j, const std::string& at,
   for (auto& [key, _] : j.items())
     if (key != "id" && key != "pattern" && key != "severity" && key != "fields"
         && key != "flags")
-      return bad(at + "/" + escape_pointer_token(key), "unknown key");
+      return bad(at + "/" + config::pointer_token(key), "unknown key");
   signature_rule rule;
   auto id = j.find("id");
   if (id == j.end() || !id->is_string())
