@@ -9,12 +9,16 @@ namespace kagami::storage {
 namespace {
 
 void complete(detail::audit_ticket_state& st, caf::expected<uint64_t> res) {
+  std::function<void(const caf::expected<uint64_t>&)> on_done;
   {
     std::lock_guard<std::mutex> guard{st.mtx};
     st.result = std::move(res);
     st.done = true;
+    on_done = std::move(st.on_done);
   }
   st.cv.notify_all();
+  if (on_done)
+    on_done(st.result);
 }
 
 /// The tail of the chain when the store has no head: the newest record.
@@ -95,10 +99,25 @@ audit_writer::~audit_writer() {
 }
 
 caf::expected<audit_ticket> audit_writer::append(audit_event ev) {
+  return append_with(std::move(ev), nullptr);
+}
+
+caf::error audit_writer::append_then(
+  audit_event ev, std::function<void(const caf::expected<uint64_t>&)> done) {
+  auto ticket = append_with(std::move(ev), std::move(done));
+  if (!ticket)
+    return std::move(ticket.error());
+  return caf::none;
+}
+
+caf::expected<audit_ticket>
+audit_writer::append_with(audit_event ev,
+                          std::function<void(const caf::expected<uint64_t>&)> done) {
   for (auto* field : {&ev.subject, &ev.source, &ev.thing, &ev.affordance,
                       &ev.op, &ev.check, &ev.reason, &ev.request_id})
     *field = sanitize_audit_field(*field);
   auto state = std::make_shared<detail::audit_ticket_state>();
+  state->on_done = std::move(done);
   {
     std::unique_lock<std::mutex> guard{mtx_};
     auto has_room = [this] {

@@ -37,6 +37,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -72,6 +73,8 @@ struct audit_ticket_state {
   bool done = false;
   /// The sequence, or the error of the write.
   caf::expected<uint64_t> result{uint64_t{0}};
+  /// Runs once with `result` when the ticket completes (append_then).
+  std::function<void(const caf::expected<uint64_t>&)> on_done;
 };
 
 } // namespace detail
@@ -129,6 +132,16 @@ public:
   /// append() and wait(): the sequence once the record is durable.
   caf::expected<uint64_t> append_durable(audit_event ev);
 
+  /// Like append(), but instead of a ticket to wait on, `done` runs once
+  /// with the sequence (or the write's error) when the record is durable,
+  /// on the writer thread: it must not block and should only hand the
+  /// result to its owner (e.g. post to a strand). When the append itself
+  /// fails (queue full, stopped), `done` never runs and the error is
+  /// returned. This is how a non-blocking request path acknowledges a
+  /// request only once its record is durable.
+  caf::error append_then(audit_event ev,
+                         std::function<void(const caf::expected<uint64_t>&)> done);
+
   /// Writes every queued event, then ends the thread. Later appends fail
   /// with ec::unavailable. Idempotent; safe to call from several threads.
   void stop();
@@ -146,6 +159,10 @@ private:
   };
 
   audit_writer(kv_store& store, audit_writer_options opts, audit_head head);
+
+  caf::expected<audit_ticket>
+  append_with(audit_event ev,
+              std::function<void(const caf::expected<uint64_t>&)> done);
 
   void run();
 

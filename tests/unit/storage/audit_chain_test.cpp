@@ -511,6 +511,44 @@ TEST(audit_writer, failed_write_fails_its_tickets_and_keeps_the_chain) {
   EXPECT_EQ(report->records, 2u);
 }
 
+TEST(audit_writer, append_then_reports_durable_records_and_write_errors) {
+  steered_store store;
+  auto writer = audit_writer::start(store);
+  ASSERT_TRUE(writer);
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::vector<caf::expected<uint64_t>> results;
+  auto collect = [&](const caf::expected<uint64_t>& res) {
+    std::lock_guard<std::mutex> guard{mtx};
+    results.push_back(res);
+    cv.notify_all();
+  };
+  auto wait_for_results = [&](size_t n) {
+    std::unique_lock<std::mutex> guard{mtx};
+    cv.wait(guard, [&] { return results.size() >= n; });
+  };
+  ASSERT_FALSE((*writer)->append_then(event_of(1), collect));
+  wait_for_results(1);
+  ASSERT_TRUE(results[0]);
+  EXPECT_EQ(*results[0], 1u);
+  // By the time the callback ran, the record was on the store.
+  auto report = audit_verify(store);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->records, 1u);
+  store.fail(true);
+  ASSERT_FALSE((*writer)->append_then(event_of(2), collect));
+  wait_for_results(2);
+  ASSERT_FALSE(results[1]);
+  EXPECT_EQ(code_of(results[1].error()), ec::storage_failure);
+  store.fail(false);
+  (*writer)->stop();
+  // After stop() the append fails at once and the callback never runs.
+  auto late = (*writer)->append_then(event_of(3), collect);
+  EXPECT_EQ(code_of(late), ec::unavailable);
+  std::lock_guard<std::mutex> guard{mtx};
+  EXPECT_EQ(results.size(), 2u);
+}
+
 TEST(audit_writer, batch_window_groups_records) {
   steered_store store;
   audit_writer_options opts;
