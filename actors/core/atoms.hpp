@@ -42,4 +42,8 @@ using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
 using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
 using reverify_atom = caf::atom_constant<caf::atom("reverify")>;
 
+// Log validation: audit events in, alerts out.
+using audit_atom = caf::atom_constant<caf::atom("audit")>;
+using alert_atom = caf::atom_constant<caf::atom("alert")>;
+
 } // namespace kagami
