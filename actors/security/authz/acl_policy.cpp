@@ -85,6 +85,18 @@ std::string quote(std::string_view s) {
   return out + "\"";
 }
 
+// Parses "Z", "+HH:MM" or "-HH:MM" into minutes east of UTC.
+std::optional<int> parse_offset(std::string_view s) {
+  if (s == "Z")
+    return 0;
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-'))
+    return std::nullopt;
+  auto m = parse_hh_mm(s.substr(1));
+  if (!m || *m >= 1440)
+    return std::nullopt;
+  return s[0] == '-' ? -*m : *m;
+}
+
 class rule_reader {
 public:
   rule_reader(const acl_limits& limits, std::string pointer)
@@ -212,7 +224,7 @@ private:
         else
           return fail(here, "expected \"allow\" or \"deny\"");
       } else if (key == "window") {
-        auto w = read_window(value, here);
+        auto w = parse_time_window(value, here);
         if (!w)
           return std::move(w.error());
         r.window = *w;
@@ -257,80 +269,6 @@ private:
       ops |= *bit;
     }
     return ops;
-  }
-
-  caf::expected<time_window> read_window(const nlohmann::json& v,
-                                         const std::string& at) {
-    if (!v.is_object())
-      return fail(at, "expected an object");
-    time_window w;
-    bool have_from = false, have_to = false;
-    for (auto& [key, value] : v.items()) {
-      auto here = at + "/" + key;
-      if (key == "days") {
-        if (!value.is_array() || value.empty() || value.size() > 7)
-          return fail(here, "expected an array of 1 to 7 weekdays");
-        w.days = 0;
-        for (size_t i = 0; i < value.size(); ++i) {
-          auto& d = value[i];
-          auto dp = here + "/" + std::to_string(i);
-          if (!d.is_string())
-            return fail(dp, "expected a weekday");
-          auto& s = d.get_ref<const std::string&>();
-          auto it = std::find_if(day_names.begin(), day_names.end(),
-                                 [&](const char* n) { return s == n; });
-          if (it == day_names.end())
-            return fail(dp, "expected mon, tue, wed, thu, fri, sat or sun, got "
-                              + quote(s));
-          auto bit = static_cast<uint8_t>(1u << (it - day_names.begin()));
-          if (w.days & bit)
-            return fail(dp, "duplicate weekday " + quote(s));
-          w.days |= bit;
-        }
-      } else if (key == "from" || key == "to") {
-        auto m = value.is_string()
-                   ? parse_hh_mm(value.get_ref<const std::string&>())
-                   : std::nullopt;
-        if (!m)
-          return fail(here, "expected \"HH:MM\"");
-        if (key == "from") {
-          if (*m == 1440)
-            return fail(here, "\"from\" cannot be 24:00");
-          w.from = static_cast<uint16_t>(*m);
-          have_from = true;
-        } else {
-          if (*m == 0)
-            *m = 1440;
-          w.to = static_cast<uint16_t>(*m);
-          have_to = true;
-        }
-      } else if (key == "utc_offset") {
-        auto off = value.is_string() ? parse_offset(value.get_ref<const std::string&>())
-                                     : std::nullopt;
-        if (!off)
-          return fail(here, "expected \"Z\", \"+HH:MM\" or \"-HH:MM\"");
-        w.offset_minutes = static_cast<int16_t>(*off);
-      } else {
-        return fail(here, "unknown key");
-      }
-    }
-    if (!have_from || !have_to)
-      return fail(at, "a window needs \"from\" and \"to\"");
-    if (w.from == w.to || (w.from == 0 && w.to == 1440))
-      return fail(at, "\"from\" and \"to\" must differ (omit the window for "
-                      "all day)");
-    return w;
-  }
-
-  static std::optional<int> parse_offset(std::string_view s) {
-    if (s == "Z")
-      return 0;
-    if (s.size() != 6 || (s[0] != '+' && s[0] != '-'))
-      return std::nullopt;
-    auto m = parse_hh_mm(s.substr(1));
-    if (!m || *m >= 1440)
-      return std::nullopt;
-    return s[0] == '-' ? -*m : *m;
   }
 
   const acl_limits& limits_;
@@ -410,6 +348,74 @@ std::optional<operation> parse_operation(std::string_view name) {
     if (name == op_names[i])
       return static_cast<operation>(i);
   return std::nullopt;
+}
+
+caf::expected<time_window> parse_time_window(const nlohmann::json& v,
+                                            const std::string& at,
+                                            std::string_view offset_key) {
+  auto fail = [](const std::string& where, const std::string& what) {
+    return make_error(ec::config_invalid,
+                      (where.empty() ? "/" : where) + ": " + what);
+  };
+  if (!v.is_object())
+    return fail(at, "expected an object");
+  time_window w;
+  bool have_from = false, have_to = false;
+  for (auto& [key, value] : v.items()) {
+    auto here = at + "/" + key;
+    if (key == "days") {
+      if (!value.is_array() || value.empty() || value.size() > 7)
+        return fail(here, "expected an array of 1 to 7 weekdays");
+      w.days = 0;
+      for (size_t i = 0; i < value.size(); ++i) {
+        auto& d = value[i];
+        auto dp = here + "/" + std::to_string(i);
+        if (!d.is_string())
+          return fail(dp, "expected a weekday");
+        auto& s = d.get_ref<const std::string&>();
+        auto it = std::find_if(day_names.begin(), day_names.end(),
+                               [&](const char* n) { return s == n; });
+        if (it == day_names.end())
+          return fail(dp, "expected mon, tue, wed, thu, fri, sat or sun, got "
+                            + quote(s));
+        auto bit = static_cast<uint8_t>(1u << (it - day_names.begin()));
+        if (w.days & bit)
+          return fail(dp, "duplicate weekday " + quote(s));
+        w.days |= bit;
+      }
+    } else if (key == "from" || key == "to") {
+      auto m = value.is_string()
+                 ? parse_hh_mm(value.get_ref<const std::string&>())
+                 : std::nullopt;
+      if (!m)
+        return fail(here, "expected \"HH:MM\"");
+      if (key == "from") {
+        if (*m == 1440)
+          return fail(here, "\"from\" cannot be 24:00");
+        w.from = static_cast<uint16_t>(*m);
+        have_from = true;
+      } else {
+        if (*m == 0)
+          *m = 1440;
+        w.to = static_cast<uint16_t>(*m);
+        have_to = true;
+      }
+    } else if (key == offset_key) {
+      auto off = value.is_string() ? parse_offset(value.get_ref<const std::string&>())
+                                   : std::nullopt;
+      if (!off)
+        return fail(here, "expected \"Z\", \"+HH:MM\" or \"-HH:MM\"");
+      w.offset_minutes = static_cast<int16_t>(*off);
+    } else {
+      return fail(here, "unknown key");
+    }
+  }
+  if (!have_from || !have_to)
+    return fail(at, "a window needs \"from\" and \"to\"");
+  if (w.from == w.to || (w.from == 0 && w.to == 1440))
+    return fail(at, "\"from\" and \"to\" must differ (omit the window for "
+                    "all day)");
+  return w;
 }
 
 bool time_window::contains(std::chrono::system_clock::time_point t) const noexcept {

@@ -89,6 +89,17 @@ struct time_window {
 /// "Mon-Fri 06:00-18:00 UTC", "daily 22:00-02:00 UTC+09:00", ...
 std::string to_string(const time_window& x);
 
+/// Parses a window object {"days": [...], "from": "HH:MM", "to": "HH:MM",
+/// OFFSET_KEY: "+HH:MM"} as described above; `offset_key` is "utc_offset" in
+/// ACL rules and "utcOffset" in camelCase config sections. `pointer` is the
+/// JSON pointer of `v`. Fails with ec::config_invalid whose detail is
+/// "POINTER: REASON" (e.g. "/rules/0/window/from: expected \"HH:MM\"").
+/// Never throws.
+caf::expected<time_window> parse_time_window(const nlohmann::json& v,
+                                            const std::string& pointer,
+                                            std::string_view offset_key
+                                            = "utc_offset");
+
 /// One ACL rule as parsed.
 struct acl_rule {
   enum class subject_type : uint8_t { app, user, role };
