@@ -2,6 +2,7 @@
 //
 //   kagamid --config site.json [--listen HOST:PORT] [--data-dir DIR]
 //   kagamid --demo             [--listen HOST:PORT] [--data-dir DIR]
+//   ... [--firewall apply|print|off]   (tools/kagamid/firewall_setup.hpp)
 //
 // Exit codes: 0 after a clean stop, 1 on a runtime failure (port, store),
 // 2 on bad arguments or a bad config, 3 when a stop did not finish in 5 s.
@@ -17,6 +18,7 @@
 #include "config/network_address.hpp"
 #include "config/site_config.hpp"
 #include "tools/devsim/demo_simulators.hpp"
+#include "tools/kagamid/firewall_setup.hpp"
 #include "tools/kagamid/gateway.hpp"
 
 namespace {
@@ -46,7 +48,15 @@ int main(int argc, char** argv) {
   config_opt->excludes(demo_opt);
   app.add_option("--listen", listen, "WoT listener HOST:PORT (overrides the config)");
   app.add_option("--data-dir", data_dir, "data directory (overrides the config)");
+  std::string firewall = "off";
+  app.add_option("--firewall", firewall,
+                 "the gateway's own nftables ruleset: apply, print (and exit) or off");
   CLI11_PARSE(app, argc, argv);
+  auto firewall_mode = kagami::parse_firewall_mode(firewall);
+  if (!firewall_mode) {
+    std::cerr << "kagamid: --firewall " << firewall << ": expected apply, print or off\n";
+    return 2;
+  }
   if (config_file.empty() && !demo) {
     std::cerr << "kagamid: give --config FILE or --demo (see --help)\n";
     return 2;
@@ -71,6 +81,8 @@ int main(int argc, char** argv) {
   }
   if (!data_dir.empty())
     site.data_dir = data_dir;
+  if (*firewall_mode == kagami::firewall_mode::print)
+    return kagami::print_gateway_ruleset(site, std::cout, std::cerr);
 
   // The demo's simulated devices live as long as the gateway runs.
   std::vector<kagami::devsim::running_simulator> sims;
@@ -85,5 +97,12 @@ int main(int argc, char** argv) {
     std::cerr << "kagamid: demo site: " << sims.size()
               << " simulated devices on 127.0.0.1; no credentials needed\n";
   }
-  return kagami::run_gateway(std::move(site));
+  // Installed before the WoT port opens; removed after a clean stop.
+  auto firewall_setup = kagami::gateway_firewall_setup::start(*firewall_mode, site);
+  if (!firewall_setup) {
+    std::cerr << "kagamid: --firewall apply failed: "
+              << kagami::detail_of(firewall_setup.error()) << "\n";
+    return 1;
+  }
+  return (*firewall_setup)->finish(kagami::run_gateway(std::move(site)));
 }
