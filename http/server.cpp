@@ -3,6 +3,8 @@
 //
 // Structure:
 // - listener: the acceptor, the io threads, the registry of sessions.
+// - transport: the connection's byte stream, a TCP socket or TLS over one;
+//   the session's only I/O object, so both kinds share one session.
 // - session: one connection; every member runs on the connection's strand.
 //   It reads a head with its own bounded loop (so the raw bytes can be
 //   checked before Beast sees them), parses it with a fresh Beast parser,
@@ -32,6 +34,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -43,6 +47,7 @@
 
 #include "http/framing_guard.hpp"
 #include "http/target.hpp"
+#include "http/tls_context.hpp"
 
 namespace kagami::http {
 
@@ -238,6 +243,60 @@ std::string make_chunk(std::string_view payload) {
   return out;
 }
 
+/// A TCP socket, or a TLS stream over one. An AsyncReadStream and
+/// AsyncWriteStream for Asio and Beast; the TLS-only members require
+/// is_tls().
+class transport {
+public:
+  using executor_type = tcp::socket::executor_type;
+  using tls_stream = net::ssl::stream<tcp::socket>;
+
+  /// Plain TCP.
+  explicit transport(tcp::socket sock) : plain_(std::move(sock)) {
+  }
+
+  /// TLS with `ctx`, which must outlive the transport.
+  transport(tcp::socket sock, net::ssl::context& ctx)
+    : tls_(std::in_place, std::move(sock), ctx) {
+  }
+
+  bool is_tls() const noexcept {
+    return tls_.has_value();
+  }
+
+  tcp::socket& socket() noexcept {
+    return tls_ ? tls_->next_layer() : *plain_;
+  }
+
+  executor_type get_executor() noexcept {
+    return socket().get_executor();
+  }
+
+  template <class MutableBuffers, class Handler>
+  void async_read_some(const MutableBuffers& buffers, Handler&& h) {
+    if (tls_)
+      tls_->async_read_some(buffers, std::forward<Handler>(h));
+    else
+      plain_->async_read_some(buffers, std::forward<Handler>(h));
+  }
+
+  template <class ConstBuffers, class Handler>
+  void async_write_some(const ConstBuffers& buffers, Handler&& h) {
+    if (tls_)
+      tls_->async_write_some(buffers, std::forward<Handler>(h));
+    else
+      plain_->async_write_some(buffers, std::forward<Handler>(h));
+  }
+
+  tls_stream& tls() noexcept {
+    return *tls_;
+  }
+
+private:
+  std::optional<tcp::socket> plain_;
+  std::optional<tls_stream> tls_;
+};
+
 /// Closed by server::stop after the io threads are joined. Holding the
 /// shared lock guarantees the io_context still exists.
 struct gate {
@@ -378,6 +437,11 @@ public:
   bool stopping() const noexcept {
     return stopping_;
   }
+  /// The TLS context, or nullptr for plain HTTP. Set before the io threads
+  /// start.
+  net::ssl::context* tls_context() noexcept {
+    return tls_ctx_ ? &*tls_ctx_ : nullptr;
+  }
   /// Removes `s` from the registry. Called once, on the session's strand.
   void unregister(session* s);
 
@@ -391,6 +455,7 @@ private:
   server_options opts_;
   handler handler_;
   std::shared_ptr<gate> gate_ = std::make_shared<gate>();
+  std::optional<net::ssl::context> tls_ctx_;
   net::io_context ioc_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>>
     work_;
@@ -419,7 +484,7 @@ public:
   session(listener& srv, tcp::socket sock);
 
   executor_type executor() {
-    return socket_.get_executor();
+    return stream_.get_executor();
   }
 
   // All members below run on the session's strand.
@@ -439,6 +504,7 @@ public:
 
 private:
   enum class state : uint8_t {
+    handshaking,
     reading_head,
     continue_100,
     reading_body,
@@ -454,6 +520,9 @@ private:
     return {static_cast<const char*>(b.data()), b.size()};
   }
 
+  /// Runs the TLS handshake (bounded by read_timeout), then `next`.
+  void handshake(void (session::*next)());
+  void reject();
   void do_read_head();
   void on_head(size_t head_len);
   void read_body();
@@ -472,7 +541,7 @@ private:
 
   listener& srv_;
   const server_options& opts_;
-  tcp::socket socket_;
+  transport stream_;
   net::steady_timer deadline_;
   uint64_t timer_gen_ = 0;
   beast::flat_buffer buffer_;
@@ -493,6 +562,8 @@ private:
   std::array<char, 4096> discard_buf_;
   std::string remote_address_;
   uint16_t remote_port_ = 0;
+  /// The verified client certificate's CN (TLS only).
+  std::string peer_subject_;
   // Event stream state.
   std::shared_ptr<event_stream::impl> sse_;
   /// Keeps the application's handle alive while the stream is open, so
@@ -520,14 +591,20 @@ bool post_to(const std::weak_ptr<session>& weak, gate& g, F&& f) {
   return true;
 }
 
+transport make_transport(listener& srv, tcp::socket sock) {
+  if (auto* ctx = srv.tls_context())
+    return transport{std::move(sock), *ctx};
+  return transport{std::move(sock)};
+}
+
 session::session(listener& srv, tcp::socket sock)
   : srv_(srv),
     opts_(srv.opts()),
-    socket_(std::move(sock)),
-    deadline_(socket_.get_executor()),
+    stream_(make_transport(srv, std::move(sock))),
+    deadline_(stream_.get_executor()),
     buffer_(srv.opts().header_limit) {
   error_code ec;
-  auto ep = socket_.remote_endpoint(ec);
+  auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) {
     remote_address_ = ep.address().to_string(ec);
     remote_port_ = ep.port();
@@ -539,12 +616,43 @@ session::session(listener& srv, tcp::socket sock)
 }
 
 void session::start() {
-  do_read_head();
+  if (stream_.is_tls())
+    handshake(&session::do_read_head);
+  else
+    do_read_head();
 }
 
 void session::start_reject() {
+  if (stream_.is_tls())
+    handshake(&session::reject);
+  else
+    reject();
+}
+
+void session::reject() {
   keep_alive_ = false;
   fail(503, "too many connections");
+}
+
+void session::handshake(void (session::*next)()) {
+  state_ = state::handshaking;
+  arm(opts_.read_timeout);
+  stream_.tls().async_handshake(
+    net::ssl::stream_base::server,
+    [self = shared_from_this(), next](error_code ec) {
+      if (self->state_ == state::closed)
+        return;
+      self->disarm();
+      if (ec) {
+        // Not TLS (e.g. plain HTTP), a refused version or certificate, a
+        // timeout: no response is possible.
+        self->close_now();
+        return;
+      }
+      self->peer_subject_
+        = verified_peer_common_name(self->stream_.tls().native_handle());
+      ((*self).*next)();
+    });
 }
 
 void session::shutdown() {
@@ -611,7 +719,7 @@ void session::do_read_head() {
     arm(opts_.read_timeout);
   }
   auto space = opts_.header_limit - data.size();
-  socket_.async_read_some(
+  stream_.async_read_some(
     buffer_.prepare(space),
     [self = shared_from_this()](error_code ec, size_t n) {
       if (self->state_ == state::closed)
@@ -683,7 +791,7 @@ void session::on_head(size_t head_len) {
     state_ = state::continue_100;
     out_ = "HTTP/1.1 100 Continue\r\n\r\n";
     arm(opts_.write_timeout);
-    net::async_write(socket_, net::buffer(out_),
+    net::async_write(stream_, net::buffer(out_),
                      [self = shared_from_this()](error_code ec, size_t) {
                        if (self->state_ == state::closed)
                          return;
@@ -702,7 +810,7 @@ void session::on_head(size_t head_len) {
 void session::read_body() {
   state_ = state::reading_body;
   arm(opts_.read_timeout);
-  bhttp::async_read(socket_, buffer_, *parser_,
+  bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](error_code ec, size_t) {
                       self->on_body(ec);
                     });
@@ -765,6 +873,8 @@ void session::dispatch() {
   req.remote_address = remote_address_;
   req.remote_port = remote_port_;
   req.version = version_;
+  req.secure = stream_.is_tls();
+  req.peer_certificate_subject = peer_subject_;
   parser_.reset();
   ++seq_;
   state_ = state::waiting_reply;
@@ -790,7 +900,7 @@ void session::send_response(const response& r) {
   close_after_write_ = close;
   state_ = state::writing;
   arm(opts_.write_timeout);
-  net::async_write(socket_, net::buffer(out_),
+  net::async_write(stream_, net::buffer(out_),
                    [self = shared_from_this()](error_code ec, size_t) {
                      self->on_write(ec);
                    });
@@ -897,7 +1007,7 @@ void session::write_next_sse() {
   }
   sse_writing_ = true;
   arm(opts_.write_timeout);
-  net::async_write(socket_, net::buffer(sse_queue_.front()),
+  net::async_write(stream_, net::buffer(sse_queue_.front()),
                    [self = shared_from_this()](error_code ec, size_t) {
                      if (self->state_ != state::sse)
                        return;
@@ -915,19 +1025,28 @@ void session::graceful_close() {
   if (state_ == state::closed || state_ == state::lingering)
     return;
   state_ = state::lingering;
+  arm(std::min(opts_.read_timeout, max_linger));
+  if (stream_.is_tls()) {
+    // close_notify, then wait (bounded by the deadline) for the client's;
+    // what the client still sends ends the shutdown with an error. A
+    // pending discard read ends when the client's close_notify arrives.
+    stream_.tls().async_shutdown([self = shared_from_this()](error_code) {
+      self->close_now();
+    });
+    return;
+  }
   // Half-close, then drain what the client still sends so that the kernel
   // does not answer it with a RST that could destroy our last response
   // before the client read it.
   error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_send, ec);
-  arm(std::min(opts_.read_timeout, max_linger));
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (!discarding_)
     do_discard();
 }
 
 void session::do_discard() {
   discarding_ = true;
-  socket_.async_read_some(
+  stream_.async_read_some(
     net::buffer(discard_buf_),
     [self = shared_from_this()](error_code ec, size_t n) {
       if (self->state_ == state::closed)
@@ -946,8 +1065,8 @@ void session::close_now() {
     return;
   state_ = state::closed;
   error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
   disarm();
   parser_.reset();
   sse_queue_.clear();
@@ -993,6 +1112,12 @@ std::variant<uint16_t, std::string> listener::start() {
   auto addr = net::ip::make_address(opts_.host, ec);
   if (ec)
     return "invalid host '" + opts_.host + "': " + ec.message();
+  if (opts_.tls) {
+    auto ctx = make_server_tls_context(*opts_.tls);
+    if (auto* err = std::get_if<std::string>(&ctx))
+      return std::move(*err);
+    tls_ctx_.emplace(std::get<ssl_ctx_ptr>(ctx).release());
+  }
   tcp::endpoint ep{addr, opts_.port};
   auto where = opts_.host + ":" + std::to_string(opts_.port);
   acceptor_.open(ep.protocol(), ec);

@@ -5,6 +5,8 @@
 // (http/framing_guard.hpp), limits and timeouts, hands each request to one
 // handler and writes what the handler replies.
 //
+// With server_options::tls set the port speaks HTTPS only (tls_options).
+//
 // No Beast or Asio type appears here; the implementation lives in server.cpp.
 //
 // Threading: the server runs `threads` io threads. Each connection is served
@@ -36,6 +38,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,6 +71,14 @@ struct request {
   uint16_t remote_port = 0;
   /// 10 for HTTP/1.0, 11 for HTTP/1.1.
   unsigned version = 11;
+  /// True when the request arrived over TLS.
+  bool secure = false;
+  /// The subject common name (UTF-8) of the client certificate, when the
+  /// client presented one and it verified against
+  /// tls_options::client_ca_file; "" otherwise, and also when the subject
+  /// has no CN, more than one CN, or a CN with control characters. Fit to
+  /// authenticate the client (mTLS) only because the handshake verified it.
+  std::string peer_certificate_subject;
 
   /// The value of header `lower_name`, or "" when absent.
   const std::string& header(const std::string& lower_name) const;
@@ -208,6 +219,30 @@ private:
 /// the responder may be moved to any thread.
 using handler = std::function<void(request&&, std::shared_ptr<responder>)>;
 
+/// TLS on the listening port (see server_options::tls).
+///
+/// Every connection must complete a TLS handshake within read_timeout
+/// before its first request; a client that sends anything else (plain
+/// HTTP) is disconnected without a response. A connection beyond
+/// max_connections gets its handshake, then the 503. TLS 1.2 and 1.3 only, ECDHE
+/// AEAD cipher suites (Mozilla "intermediate" without DHE), no compression,
+/// no renegotiation. The connection ends with a close_notify bounded by
+/// read_timeout (at most 2 s). Limits, timeouts, the framing guard, event
+/// streams and max_connections behave as on plain connections.
+struct tls_options {
+  /// PEM certificate chain, the server's certificate first.
+  std::string cert_file;
+  /// PEM private key matching the certificate.
+  std::string key_file;
+  /// PEM file of the CAs that sign client certificates; empty: no client
+  /// certificate is asked for. When set, a presented client certificate
+  /// that does not verify against these CAs fails the handshake.
+  std::string client_ca_file;
+  /// Fail the handshake when the client presents no certificate. Requires
+  /// client_ca_file.
+  bool require_client_cert = false;
+};
+
 struct server_options {
   /// Address to bind (IPv4 or IPv6 literal).
   std::string host = "127.0.0.1";
@@ -235,6 +270,8 @@ struct server_options {
   uint32_t max_connections = 1024;
   /// The value of the Server header.
   std::string server_name = "kagami";
+  /// nullopt: plain HTTP. Otherwise every connection is HTTPS.
+  std::optional<tls_options> tls;
 };
 
 /// The listener plus its io threads. Not copyable or movable.
@@ -250,7 +287,9 @@ public:
   server& operator=(const server&) = delete;
 
   /// Binds, listens and starts the io threads. Returns the bound port, or
-  /// an error text (bad address, port in use, already started, bad options).
+  /// an error text (bad address, port in use, already started, bad options,
+  /// an unreadable certificate, key or CA file, a key that does not match
+  /// the certificate).
   /// Call at most once.
   std::variant<uint16_t, std::string> start();
 
