@@ -95,6 +95,18 @@ void per_family(std::string& out, const std::vector<T>& xs, Address address_of,
   }
 }
 
+/// A set that rules fill from the packet path; elements expire.
+std::string dynamic_set(std::string_view name, std::string_view type, uint32_t size,
+                        uint32_t timeout_s) {
+  std::string out = "  set ";
+  out += name;
+  out += " {\n    type ";
+  out += type;
+  out += "\n    size " + std::to_string(size) + "\n    flags dynamic,timeout\n    timeout "
+         + std::to_string(timeout_s) + "s\n  }\n";
+  return out;
+}
+
 caf::error check(const gateway_ruleset_input& in) {
   if (auto t = table_name::parse(in.table); !t)
     return invalid("table", detail_of(t.error()));
@@ -182,18 +194,9 @@ caf::expected<std::string> gateway_ruleset_script(const gateway_ruleset_input& i
   out += "delete table " + ref + "\n";
   out += "table " + ref + " {\n";
   if (ssdp) {
-    out += "  set ssdp_searches {\n"
-           "    type ipv4_addr . inet_service\n"
-           "    size " + std::to_string(ssdp_searches_size) + "\n"
-           "    flags dynamic,timeout\n"
-           "    timeout " + std::to_string(in.ssdp.reply_window_s) + "s\n"
-           "  }\n";
-    out += "  set upnp_hosts {\n"
-           "    type ipv4_addr\n"
-           "    size " + std::to_string(upnp_hosts_size) + "\n"
-           "    flags dynamic,timeout\n"
-           "    timeout " + std::to_string(in.ssdp.host_window_s) + "s\n"
-           "  }\n";
+    out += dynamic_set("ssdp_searches", "ipv4_addr . inet_service", ssdp_searches_size,
+                       in.ssdp.reply_window_s);
+    out += dynamic_set("upnp_hosts", "ipv4_addr", upnp_hosts_size, in.ssdp.host_window_s);
   }
 
   // Input: policy drop.
@@ -204,8 +207,10 @@ caf::expected<std::string> gateway_ruleset_script(const gateway_ruleset_input& i
   if (ssdp) {
     // Before the established rule: a unicast search's reply is established,
     // and its sender must still enter upnp_hosts.
-    out += "    " + from_ot + "udp sport " + std::to_string(ssdp_port)
-           + " ip daddr . udp dport @ssdp_searches update @upnp_hosts { ip saddr } accept\n";
+    // Any source port: UDA does not fix the one a reply comes from (the lab's
+    // simulator, like many stacks, answers from an ephemeral port).
+    out += "    " + from_ot
+           + "ip daddr . udp dport @ssdp_searches update @upnp_hosts { ip saddr } accept\n";
     out += "    " + from_ot + "ip daddr " + std::string{ssdp_group} + " udp dport "
            + std::to_string(ssdp_port) + " update @upnp_hosts { ip saddr } accept\n";
   }

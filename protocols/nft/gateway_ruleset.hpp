@@ -30,14 +30,16 @@
 //   on every interface; IPv4 ARP is not filtered by an inet table.
 // - OT side: IGMP (queries keep a snooping switch forwarding the SSDP group)
 //   and SSDP when enabled (below). Nothing else that is new.
-// - SSDP: replies to an M-SEARCH come unicast from DEVICE:1900 to the search
+// - SSDP: replies to an M-SEARCH come unicast from the device to the search
 //   socket's ephemeral port. For a multicast search conntrack cannot pair
-//   them with the request, so they are NEW. The output chain records the
-//   (address . port) of every search socket in the dynamic set
-//   ssdp_searches for ssdp.reply_window_s; the input chain accepts udp from
-//   source port 1900 to exactly those sockets, and NOTIFYs to
-//   239.255.255.250:1900. Both record the sender in upnp_hosts for
-//   ssdp.host_window_s.
+//   them with the request, so they are NEW; and UDA does not fix their
+//   source port (many stacks, and the lab's simulator, answer from an
+//   ephemeral port, not 1900), so even a unicast search's reply may not be
+//   established. The output chain records the (address . port) of every
+//   search socket in the dynamic set ssdp_searches for ssdp.reply_window_s;
+//   the input chain accepts udp from the OT side to exactly those sockets,
+//   from any source port, and NOTIFYs to 239.255.255.250:1900. Both record
+//   the sender in upnp_hosts for ssdp.host_window_s.
 //
 // Policy (chain output, policy accept): the app side and lo are not
 // restricted. What leaves an OT interface jumps to ot_output, which accepts
