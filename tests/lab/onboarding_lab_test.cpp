@@ -29,15 +29,17 @@
 #include "storage/rogue_registry.hpp"
 #include "tests/integration/child_process.hpp"
 #include "tests/lab/lab_fixture.hpp"
+#include "tests/lab/wot_app_client.hpp"
 
 using namespace std::chrono_literals;
 using namespace kagami;
+using kagami::lab::app_get;
+using kagami::lab::eventually;
 using kagami::lab::factory_lab;
+using kagami::lab::listed_things;
 using kagami::lab::shell_quote;
 
 namespace {
-
-constexpr const char* gateway_url = "http://10.99.100.1:8080";
 
 class onboarding_lab : public kagami::lab::lab_test {
 protected:
@@ -69,43 +71,6 @@ protected:
   /// Stops kagamid and returns its exit code.
   int stop_gateway() {
     return gateway_.stop();
-  }
-
-  /// GET from the app namespace: (HTTP status, body).
-  static std::pair<int, std::string> app_get(const factory_lab& lab,
-                                             const std::string& path) {
-    auto r = lab.exec("app", "curl -s -m 5 -w '\\n%{http_code}' "
-                               + shell_quote(std::string{gateway_url} + path));
-    auto cut = r.out.rfind('\n');
-    if (r.exit_code != 0 || cut == std::string::npos)
-      return {0, r.out + r.err};
-    return {std::atoi(r.out.c_str() + cut + 1), r.out.substr(0, cut)};
-  }
-
-  /// The thing ids /things lists (duplicates kept).
-  static std::multiset<std::string> listed(const factory_lab& lab) {
-    std::multiset<std::string> out;
-    auto [status, body] = app_get(lab, "/things");
-    if (status != 200)
-      return out;
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (!j.is_array())
-      return out;
-    const std::string prefix = "urn:kagami:thing:";
-    for (auto& td : j)
-      out.insert(td.value("id", "").substr(prefix.size()));
-    return out;
-  }
-
-  template <class Pred>
-  static bool eventually(Pred pred, std::chrono::seconds limit) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      if (pred())
-        return true;
-      std::this_thread::sleep_for(500ms);
-    }
-    return pred();
   }
 
   /// Changes what a UPnP device announces, through its simulator.
@@ -221,10 +186,10 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
   ASSERT_TRUE(start_gateway(lab));
 
   // 1. Every legitimate device becomes exactly one thing, and no more.
-  ASSERT_TRUE(eventually([&] { return listed(lab) == expected_things; }, 60s))
-    << "listed: " << nlohmann::json(listed(lab)).dump();
+  ASSERT_TRUE(eventually([&] { return listed_things(lab) == expected_things; }, 60s))
+    << "listed: " << nlohmann::json(listed_things(lab)).dump();
   std::this_thread::sleep_for(5s); // later sightings add nothing
-  EXPECT_EQ(listed(lab), expected_things);
+  EXPECT_EQ(listed_things(lab), expected_things);
 
   // 2. Apps read them from the app namespace.
   for (auto& id : expected_things) {
@@ -253,7 +218,7 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
   //    keeps the thing.
   ASSERT_NO_FATAL_FAILURE(set_firmware(lab, "upnp-1", "3.3.0"));
   std::this_thread::sleep_for(5s);
-  EXPECT_EQ(listed(lab), expected_things);
+  EXPECT_EQ(listed_things(lab), expected_things);
   ASSERT_EQ(stop_gateway(), 0);
 
   auto first = read_store();
@@ -289,7 +254,7 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
 
   // 5. A restart serves the admitted devices at once, from the store.
   ASSERT_TRUE(start_gateway(lab));
-  EXPECT_EQ(listed(lab), expected_things);
+  EXPECT_EQ(listed_things(lab), expected_things);
   auto camera = first.onboarded.at(upnp1).device.id;
   EXPECT_EQ(app_get(lab, "/things/" + camera + "/properties").first, 200);
 
@@ -307,7 +272,7 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
   EXPECT_EQ(body.find("Kagami Sim Works"), std::string::npos) << body;
   auto rest = expected_things;
   rest.erase(camera);
-  EXPECT_EQ(listed(lab), rest);
+  EXPECT_EQ(listed_things(lab), rest);
   EXPECT_FALSE(ping("upnp-1"));
   ASSERT_EQ(stop_gateway(), 0);
 
@@ -322,9 +287,9 @@ TEST_F(onboarding_lab, admits_each_legitimate_device_once_and_refuses_rogue_and_
   EXPECT_NE(second.rogues.at(upnp1).reasons.front().find("firmware 9.9.9"),
             std::string::npos);
   ASSERT_TRUE(start_gateway(lab));
-  EXPECT_EQ(listed(lab), rest);
+  EXPECT_EQ(listed_things(lab), rest);
   std::this_thread::sleep_for(5s);
-  EXPECT_EQ(listed(lab), rest);
+  EXPECT_EQ(listed_things(lab), rest);
   EXPECT_FALSE(ping("rogue-1"));
   EXPECT_FALSE(ping("upnp-1"));
   ASSERT_EQ(stop_gateway(), 0);
@@ -338,8 +303,8 @@ TEST_F(onboarding_lab, forged_announcements_take_no_device_away_and_refuse_nothi
   factory_lab lab;
   ASSERT_TRUE(lab.is_up()) << lab.up_result().out << lab.up_result().err;
   ASSERT_TRUE(start_gateway(lab));
-  ASSERT_TRUE(eventually([&] { return listed(lab) == expected_things; }, 60s))
-    << "listed: " << nlohmann::json(listed(lab)).dump();
+  ASSERT_TRUE(eventually([&] { return listed_things(lab) == expected_things; }, 60s))
+    << "listed: " << nlohmann::json(listed_things(lab)).dump();
   for (auto& id : expected_things)
     ASSERT_EQ(app_get(lab, "/things/" + id + "/properties").first, 200) << id;
 
@@ -360,7 +325,7 @@ TEST_F(onboarding_lab, forged_announcements_take_no_device_away_and_refuse_nothi
   }
 
   // Every device is still served and answers; nothing legitimate is refused.
-  EXPECT_EQ(listed(lab), expected_things);
+  EXPECT_EQ(listed_things(lab), expected_things);
   for (auto& id : expected_things)
     EXPECT_EQ(app_get(lab, "/things/" + id + "/properties").first, 200) << id;
   auto refused = lab.exec("gw", "nft list set inet kagami refused_v4; "
