@@ -19,8 +19,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/integration/child_process.hpp"
 #include "tests/lab/lab_fixture.hpp"
+#include "tests/lab/lab_gateway.hpp"
 #include "tests/lab/wot_app_client.hpp"
 
 using namespace std::chrono_literals;
@@ -36,27 +36,8 @@ constexpr const char* app_address = "10.99.100.1";
 
 class gateway_ruleset_lab : public kagami::lab::lab_test {
 protected:
-  void SetUp() override {
-    lab_test::SetUp();
-    if (IsSkipped() || HasFatalFailure())
-      return;
-    data_dir_ = "/tmp/kagami-ruleset-lab-" + std::to_string(getpid());
-    kagami::lab::run("rm -rf " + shell_quote(data_dir_));
-  }
-
-  void TearDown() override {
-    gateway_.stop();
-    if (!data_dir_.empty())
-      kagami::lab::run("rm -rf " + shell_quote(data_dir_));
-  }
-
   bool start_gateway(const factory_lab& lab) {
-    auto ready = gateway_.start({"/usr/bin/env", "ip", "netns", "exec", lab.ns("gw"),
-                                 KAGAMID_BIN, "--config",
-                                 std::string{KAGAMI_SOURCE_DIR} + "/config/lab/site.json",
-                                 "--data-dir", data_dir_, "--firewall", "apply"},
-                                30s);
-    return ready.has_value();
+    return gateway_.start(lab, {"--firewall", "apply"});
   }
 
   /// The tables of the gateway namespace, one "family name" per line.
@@ -64,8 +45,7 @@ protected:
     return lab.exec("gw", "nft list tables").out;
   }
 
-  std::string data_dir_;
-  kagami::test::child_process gateway_;
+  kagami::lab::lab_gateway gateway_{"ruleset-lab"};
 };
 
 /// The ports nmap's greppable output (-oG -) reports in state `state`

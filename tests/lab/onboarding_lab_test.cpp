@@ -27,8 +27,8 @@
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "storage/rogue_registry.hpp"
-#include "tests/integration/child_process.hpp"
 #include "tests/lab/lab_fixture.hpp"
+#include "tests/lab/lab_gateway.hpp"
 #include "tests/lab/wot_app_client.hpp"
 
 using namespace std::chrono_literals;
@@ -43,29 +43,10 @@ namespace {
 
 class onboarding_lab : public kagami::lab::lab_test {
 protected:
-  void SetUp() override {
-    lab_test::SetUp();
-    if (IsSkipped() || HasFatalFailure())
-      return;
-    data_dir_ = "/tmp/kagami-onboarding-lab-" + std::to_string(getpid());
-    kagami::lab::run("rm -rf " + shell_quote(data_dir_));
-  }
-
-  void TearDown() override {
-    gateway_.stop();
-    if (!data_dir_.empty())
-      kagami::lab::run("rm -rf " + shell_quote(data_dir_));
-  }
-
   /// Starts kagamid in the lab's gateway namespace; false if it never said
   /// READY.
   bool start_gateway(const factory_lab& lab) {
-    auto ready = gateway_.start({"/usr/bin/env", "ip", "netns", "exec", lab.ns("gw"),
-                                 KAGAMID_BIN, "--config",
-                                 std::string{KAGAMI_SOURCE_DIR} + "/config/lab/site.json",
-                                 "--data-dir", data_dir_},
-                                30s);
-    return ready.has_value();
+    return gateway_.start(lab);
   }
 
   /// Stops kagamid and returns its exit code.
@@ -92,7 +73,7 @@ protected:
   /// What kagamid persisted (it must be stopped: the store is locked).
   stored read_store() {
     stored out;
-    auto db = storage::rocksdb_store::open(data_dir_);
+    auto db = storage::rocksdb_store::open(gateway_.data_dir());
     EXPECT_TRUE(db) << (db ? "" : to_string(db.error()));
     if (!db)
       return out;
@@ -120,8 +101,7 @@ protected:
     return dev["mac"].get<std::string>() + "@" + ip;
   }
 
-  std::string data_dir_;
-  kagami::test::child_process gateway_;
+  kagami::lab::lab_gateway gateway_{"onboarding-lab"};
 };
 
 /// The thing ids kagamid gives the legitimate lab devices.
