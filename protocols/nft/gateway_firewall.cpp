@@ -3,6 +3,7 @@
 #include <nftables/libnftables.h>
 
 #include "actors/core/error.hpp"
+#include "protocols/nft/nft_context.hpp"
 
 namespace kagami::protocols::nft {
 
@@ -11,14 +12,6 @@ namespace {
 constexpr std::string_view permission_denied
   = "nftables: permission denied: kagamid needs CAP_NET_ADMIN to refuse "
     "rogue devices";
-
-// nft's error text without the trailing newlines.
-std::string trimmed(const char* text) {
-  std::string out = text ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
-    out.pop_back();
-  return out;
-}
 
 } // namespace
 
@@ -48,14 +41,10 @@ gateway_firewall::open(std::string_view table) {
   auto name = table_name::parse(table);
   if (!name)
     return name.error();
-  auto ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-  if (ctx == nullptr)
-    return make_error(ec::internal, "nftables: cannot create a libnftables context");
-  if (nft_ctx_buffer_output(ctx) != 0 || nft_ctx_buffer_error(ctx) != 0) {
-    nft_ctx_free(ctx);
-    return make_error(ec::internal, "nftables: cannot buffer libnftables output");
-  }
-  return std::unique_ptr<gateway_firewall>{new gateway_firewall(std::move(*name), ctx)};
+  auto ctx = open_buffered_context();
+  if (!ctx)
+    return ctx.error();
+  return std::unique_ptr<gateway_firewall>{new gateway_firewall(std::move(*name), *ctx)};
 }
 
 gateway_firewall::gateway_firewall(table_name table, nft_ctx* ctx)
@@ -71,12 +60,11 @@ caf::expected<std::string> gateway_firewall::run(const std::string& script,
   // With JSON output on, libnftables first tries to parse the input as JSON
   // too, so only a listing turns it on.
   nft_ctx_output_set_flags(ctx_, mode == run_mode::list ? NFT_CTX_OUTPUT_JSON : 0);
-  if (nft_run_cmd_from_buffer(ctx_, script.c_str()) == 0)
-    return std::string{nft_ctx_get_output_buffer(ctx_)};
-  // Reading a buffer resets it, so read both.
-  (void) nft_ctx_get_output_buffer(ctx_);
-  auto error = trimmed(nft_ctx_get_error_buffer(ctx_));
-  if (error.find("Operation not permitted") != std::string::npos)
+  auto result = run_script(ctx_, script);
+  if (result.ok)
+    return std::move(result.output);
+  auto& error = result.error;
+  if (is_permission_denied(error))
     return make_error(ec::unavailable, std::string{permission_denied});
   // ENOENT also means a missing kernel module; only where the table must
   // exist does it mean that the table is missing.

@@ -40,9 +40,6 @@ public:
   /// Deletes table `inet <table>`; an absent table is not an error.
   caf::error remove(std::string_view table);
 
-  /// True if table `inet <table>` exists now.
-  caf::expected<bool> installed(std::string_view table);
-
 private:
   explicit gateway_ruleset_adapter(nft_ctx* ctx);
 
