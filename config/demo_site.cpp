@@ -19,7 +19,10 @@ std::variant<site_config, config_error> demo_site_config() {
     why = "not embedded in this binary";
     return std::nullopt;
   };
-  return parse_site_config(std::string{*text}, site_file, "config/demo", read);
+  auto site = parse_site_config(std::string{*text}, site_file, "config/demo", read);
+  if (auto* parsed = std::get_if<site_config>(&site))
+    parsed->embedded = true;
+  return site;
 }
 
 } // namespace kagami::config

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <caf/expected.hpp>
+#include <nlohmann/json.hpp>
 
 #include "config/config_error.hpp"
 #include "config/design_info.hpp"
@@ -93,6 +94,16 @@ struct site_config {
   config::vendor_db vendor_db;
   /// The discovery sources; all off by default.
   discovery_config discovery;
+  /// The "security" section as written (an object; null when absent). Its
+  /// parts are decoded by the security components themselves at start-up
+  /// (tools/kagamid/security_setup.cpp), which name the field on error.
+  nlohmann::json security;
+  /// The directory of the site file: relative paths in `security` resolve
+  /// against it.
+  std::string base_dir;
+  /// The site and the files it names are embedded in the binary (the demo
+  /// site): read them with find_embedded_file, not from disk.
+  bool embedded = false;
 
   /// Returns the model of `dev`, or nullptr.
   const device_model* model_of(const device_config& dev) const;

@@ -211,7 +211,7 @@ site_config read_site(error_sink& sink, const json_value& doc,
   object_reader r{sink, doc, ""};
   if (!r.known_keys({"$schema", "site", "listen", "dataDir", "publicBaseUrl",
                      "timeouts", "http", "scheduler", "models", "devices",
-                     "design", "vendorDb", "discovery"}))
+                     "design", "vendorDb", "discovery", "security"}))
     return site;
   std::string schema;
   r.read("$schema", schema);
@@ -242,6 +242,9 @@ site_config read_site(error_sink& sink, const json_value& doc,
     read_devices(r, site);
   if (sink.ok())
     read_onboarding(r, base_dir, read, site);
+  if (auto sec = r.get_object("security"))
+    site.security = nlohmann::json::parse(sec->dump());
+  site.base_dir = base_dir;
   return site;
 }
 

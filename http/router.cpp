@@ -63,6 +63,9 @@ const char* to_string(route_kind x) {
     case route_kind::property_observe: return "property_observe";
     case route_kind::action: return "action";
     case route_kind::event: return "event";
+    case route_kind::admin_audit: return "admin_audit";
+    case route_kind::admin_audit_verify: return "admin_audit_verify";
+    case route_kind::admin_alerts: return "admin_alerts";
   }
   return "unknown";
 }
@@ -199,6 +202,9 @@ router router::wot() {
         "/things/{id}/properties/{name}/observable", {"GET"});
   r.add(route_kind::action, "/things/{id}/actions/{name}", {"POST"});
   r.add(route_kind::event, "/things/{id}/events/{name}", {"GET"});
+  r.add(route_kind::admin_audit, "/admin/audit", {"GET"});
+  r.add(route_kind::admin_audit_verify, "/admin/audit/verify", {"GET"});
+  r.add(route_kind::admin_alerts, "/admin/alerts", {"GET"});
   return r;
 }
 

@@ -44,6 +44,12 @@ enum class route_kind : uint8_t {
   action,
   /// GET /things/{id}/events/{name} — subscribe (SSE).
   event,
+  /// GET /admin/audit — audit records by filter (admin role).
+  admin_audit,
+  /// GET /admin/audit/verify — verify the audit chain (admin role).
+  admin_audit_verify,
+  /// GET /admin/alerts — log-validation alerts as SSE (admin role).
+  admin_alerts,
 };
 
 const char* to_string(route_kind x);

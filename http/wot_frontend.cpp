@@ -14,6 +14,10 @@
 #include <caf/scoped_execution_unit.hpp>
 
 #include "actors/core/error.hpp"
+#include "actors/security/admin/audit_query_params.hpp"
+#include "actors/security/admin/audit_service.hpp"
+#include "actors/security/gate/access_stage.hpp"
+#include "actors/security/logcheck/log_validator.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
 #include "http/thing_listing.hpp"
@@ -43,6 +47,7 @@ public:
 struct thing_entry {
   std::string td;
   virtual_device_actor handle;
+  thing_facts facts;
 };
 
 /// (thing id, event name)
@@ -73,12 +78,17 @@ http::response json_response(unsigned status, std::string body,
 }
 
 /// An error as problem+json; a 405 gets the Allow header of `plan`.
-void reply_error(const http_exchange_ptr& x, const http::wot_plan& plan,
-                 const caf::error& err) {
+http::response error_response(const http_exchange_ptr& x, const http::wot_plan& plan,
+                              const caf::error& err) {
   auto r = http::to_response(http::problem_of(err, x->request.path));
   if (auto allow = http::allow_for(plan, r.status); allow.present)
     r.headers.emplace_back("Allow", std::string{allow.value});
-  x->responder->reply(std::move(r));
+  return r;
+}
+
+void reply_error(const http_exchange_ptr& x, const http::wot_plan& plan,
+                 const caf::error& err) {
+  x->responder->reply(error_response(x, plan, err));
 }
 
 void reply_status(const http_exchange_ptr& x, unsigned status,
@@ -99,11 +109,36 @@ void reply_unrouted(const http_exchange_ptr& x, const http::route_match& m) {
 }
 
 /// A device result: 200 with the JSON value, or 204 where the plan says so.
-void reply_value(const http_exchange_ptr& x, const http::wot_plan& plan,
-                 std::string json) {
+http::response value_response(const http::wot_plan& plan, std::string json) {
   auto status = http::success_status(plan, json);
-  x->responder->reply(json_response(status, status == 204 ? std::string{}
-                                                          : std::move(json)));
+  return json_response(status, status == 204 ? std::string{} : std::move(json));
+}
+
+/// The op of `plan` as ACLs name it, and as the audit trail records it.
+std::pair<security::authz::operation, const char*> access_op_of(http::wot_op op) {
+  using security::authz::operation;
+  switch (op) {
+    case http::wot_op::write_property:
+      return {operation::writeproperty, "writeproperty"};
+    case http::wot_op::invoke_action:
+      return {operation::invokeaction, "invokeaction"};
+    case http::wot_op::subscribe_event:
+      return {operation::subscribeevent, "subscribeevent"};
+    case http::wot_op::read_all_properties:
+      return {operation::readproperty, "readallproperties"};
+    case http::wot_op::thing_td:
+      return {operation::readproperty, "readtd"};
+    case http::wot_op::list_things:
+      return {operation::readproperty, "listthings"};
+    case http::wot_op::admin_audit_query:
+      return {operation::readproperty, "admin.audit"};
+    case http::wot_op::admin_audit_verify:
+      return {operation::readproperty, "admin.verify"};
+    case http::wot_op::admin_alerts:
+      return {operation::subscribeevent, "admin.alerts"};
+    default:
+      return {operation::readproperty, "readproperty"};
+  }
 }
 
 } // namespace
@@ -186,9 +221,9 @@ private:
 
   caf::behavior make_behavior() {
     auto on_up = [this](thing_up_atom, const std::string& id,
-                        const std::string& td,
-                        const virtual_device_actor& handle) {
-      thing_up(id, td, handle);
+                        const std::string& td, const virtual_device_actor& handle,
+                        const thing_facts& facts) {
+      thing_up(id, td, handle, facts);
     };
     auto on_down = [this](thing_down_atom, const std::string& id,
                           const std::string& reason) {
@@ -201,16 +236,20 @@ private:
                            const std::string& event, const std::string& data) {
       deliver(thing, event, data);
     };
+    auto on_alert = [this](alert_atom, const std::string& json) { relay_alert(json); };
     // Checks at compile time that the handlers implement wot_frontend_actor.
-    [[maybe_unused]] wot_frontend_actor::behavior_type typed{on_up, on_down,
-                                                            on_http, on_event};
-    return {on_up, on_down, on_http, on_event,
+    [[maybe_unused]] wot_frontend_actor::behavior_type typed{on_up, on_down, on_http,
+                                                            on_event, on_alert};
+    return {on_up, on_down, on_http, on_event, on_alert,
             [this](caf::tick_atom) { keepalive(); },
             [this](caf::timeout_atom) { sweep(); }};
   }
 
   void on_terminated() {
     terminated_ = true;
+    for (auto& s : alert_streams_)
+      s->close();
+    alert_streams_.clear();
     for (auto& [key, sub] : subs_)
       for (auto& s : sub.streams)
         s.stream->close();
@@ -225,11 +264,28 @@ private:
 
   // -- HTTP --------------------------------------------------------------------
 
-  request_context context_of(const http::request& req) {
+  request_context context_of(const http::request& req,
+                             const security::access_ptr& a = nullptr) {
     request_context ctx;
     ctx.source = req.remote_address + ":" + std::to_string(req.remote_port);
-    ctx.request_id = std::to_string(next_request_id_++);
+    if (a) {
+      ctx.request_id = a->request_id;
+      if (a->who)
+        ctx.subject = std::string{authn::to_string(a->who->kind)} + ":" + a->who->name;
+    } else {
+      ctx.request_id = std::to_string(next_request_id_++);
+    }
     return ctx;
+  }
+
+  /// Answers `x`: through the security stage (observe, audit) when the
+  /// request passed it, directly otherwise.
+  void respond(const http_exchange_ptr& x, const security::access_ptr& a,
+               http::response r) {
+    if (a)
+      cfg_.access->finish(a, std::move(r));
+    else
+      x->responder->reply(std::move(r));
   }
 
   void dispatch(const http_exchange_ptr& x) {
@@ -247,48 +303,178 @@ private:
                             std::move(headers));
       }
       case http::wot_op::directory_td:
+        // Public: the entry point of discovery names no device.
         return x->responder->reply(
           json_response(200, cfg_.directory_td, "application/td+json"));
-      case http::wot_op::list_things:
-        return serve_listing(x, plan);
       default:
         break;
     }
     auto thing_id = std::string{route.param("id")};
+    auto name = std::string{route.param("name")};
+    if (!cfg_.access)
+      return dispatch_as(x, plan, std::move(thing_id), std::move(name), nullptr);
+    auto a = std::make_shared<security::access_request>();
+    a->request = std::shared_ptr<const http::request>(x, &x->request);
+    a->responder = x->responder;
+    a->request_id = std::to_string(next_request_id_++);
+    a->thing_id = thing_id;
+    a->affordance = name.empty() ? std::string{"*"} : name;
+    std::tie(a->op, a->op_name) = access_op_of(plan.op);
+    auto post = [weak = weak_from_this()](std::function<void()> f) {
+      auto c = weak.lock();
+      if (!c)
+        return false;
+      return c->post([weak, f = std::move(f)] {
+        if (auto c = weak.lock(); c && !c->terminated_)
+          f();
+      });
+    };
+    cfg_.access->authenticate(a, post, [this, x, plan, thing_id, name, a] {
+      dispatch_as(x, plan, thing_id, name, a);
+    });
+  }
+
+  /// The rest of dispatch, once the request is authenticated (`a`), or for a
+  /// frontend without a security stage (`a` null: frontend unit tests).
+  void dispatch_as(const http_exchange_ptr& x, const http::wot_plan& plan,
+                   std::string thing_id, std::string name,
+                   const security::access_ptr& a) {
+    auto& req = x->request;
+    switch (plan.op) {
+      case http::wot_op::admin_audit_query:
+      case http::wot_op::admin_audit_verify:
+      case http::wot_op::admin_alerts:
+        return serve_admin(x, plan, a);
+      default:
+        break;
+    }
+    // TDs and the listing are open to every authenticated subject: they name
+    // no device identity, and the ACL decides what a subject may do.
+    const std::string open_reason = "TDs are open to authenticated subjects";
+    if (plan.op == http::wot_op::list_things) {
+      if (a && !cfg_.access->record_admitted(a, "authn", open_reason))
+        return;
+      return serve_listing(x, plan);
+    }
     auto it = things_.find(thing_id);
     if (it == things_.end()) {
+      // Through the stage, so probing for thing ids shows in the audit trail.
       if (auto w = withdrawn_.find(thing_id); w != withdrawn_.end())
-        return reply_status(x, 503, "thing '" + thing_id
-                                      + "' is withdrawn: " + w->second);
-      return reply_error(x, plan, make_error(ec::not_found,
-                                             "no thing named '" + thing_id + "'"));
+        return respond(x, a, http::to_response(http::make_problem(
+                               503, "thing '" + thing_id + "' is withdrawn: " + w->second,
+                               req.path)));
+      return respond(x, a, error_response(x, plan, make_error(ec::not_found,
+                                                              "no thing named '"
+                                                                + thing_id + "'")));
     }
     auto& thing = it->second;
-    auto name = std::string{route.param("name")};
-    auto on_value = [x, plan](std::string& json) {
-      reply_value(x, plan, std::move(json));
+    if (plan.op == http::wot_op::thing_td) {
+      if (a && !cfg_.access->record_admitted(a, "authn", open_reason))
+        return;
+      return x->responder->reply(json_response(200, thing.td, "application/td+json"));
+    }
+    if (a) {
+      a->facts = thing.facts;
+      if (!cfg_.access->admit(a))
+        return;
+    }
+    auto on_value = [this, x, a, plan](std::string& json) {
+      respond(x, a, value_response(plan, std::move(json)));
     };
-    auto on_error = [x, plan](const caf::error& err) { reply_error(x, plan, err); };
+    auto on_error = [this, x, a, plan](const caf::error& err) {
+      respond(x, a, error_response(x, plan, err));
+    };
     switch (plan.op) {
-      case http::wot_op::thing_td:
-        return x->responder->reply(
-          json_response(200, thing.td, "application/td+json"));
       case http::wot_op::read_all_properties:
         return ask(x, thing.handle, on_value, on_error, read_all_atom::value,
-                   context_of(req));
+                   context_of(req, a));
       case http::wot_op::read_property:
         return ask(x, thing.handle, on_value, on_error, read_atom::value,
-                   context_of(req), std::move(name));
+                   context_of(req, a), std::move(name));
       case http::wot_op::write_property:
         return ask(x, thing.handle, on_value, on_error, write_atom::value,
-                   context_of(req), std::move(name), req.body);
+                   context_of(req, a), std::move(name), req.body);
       case http::wot_op::invoke_action:
         return ask(x, thing.handle, on_value, on_error, invoke_atom::value,
-                   context_of(req), std::move(name), req.body);
+                   context_of(req, a), std::move(name), req.body);
       case http::wot_op::subscribe_event:
+        if (a && !cfg_.access->record_admitted(a, "chain"))
+          return;
         return subscribe(x, plan, thing_id, thing, std::move(name));
       default:
         return reply_error(x, plan, make_error(ec::internal, "unplanned operation"));
+    }
+  }
+
+  // -- admin API ---------------------------------------------------------------
+
+  void serve_admin(const http_exchange_ptr& x, const http::wot_plan& plan,
+                   const security::access_ptr& a) {
+    if (!a)
+      return reply_status(x, 404, "no admin API without a security stage");
+    if (!cfg_.access->admit_admin(a))
+      return;
+    auto answer = [this, x, a](std::string& json) {
+      respond(x, a, json_response(200, std::move(json)));
+    };
+    auto fail = [this, x, a, plan](const caf::error& err) {
+      respond(x, a, error_response(x, plan, err));
+    };
+    if (plan.op == http::wot_op::admin_alerts)
+      return open_alert_stream(x, a);
+    if (!cfg_.audit_service)
+      return respond(x, a, error_response(x, plan, make_error(ec::unavailable,
+                                                              "no audit service")));
+    auto service = caf::actor_cast<security::audit_service_actor>(cfg_.audit_service);
+    if (plan.op == http::wot_op::admin_audit_verify)
+      return ask_any(x, service, answer, fail, verify_atom::value);
+    auto filter = security::parse_audit_query(x->request.query);
+    if (!filter)
+      return respond(x, a, error_response(x, plan, filter.error()));
+    ask_any(x, service, answer, fail, query_atom::value, std::move(*filter));
+  }
+
+  void open_alert_stream(const http_exchange_ptr& x, const security::access_ptr& a) {
+    if (!cfg_.alerts)
+      return respond(x, a, http::to_response(http::make_problem(
+                             503, "log validation is not running", x->request.path)));
+    if (alert_streams_.size() >= cfg_.max_event_streams)
+      return respond(x, a, http::to_response(http::make_problem(
+                             503, "too many open alert streams", x->request.path)));
+    if (!cfg_.access->record_admitted(a, "admin"))
+      return;
+    alert_streams_.push_back(x->responder->open_event_stream());
+    if (alerts_subscribed_)
+      return;
+    alerts_subscribed_ = true;
+    auto validator = caf::actor_cast<security::logcheck::log_validator_actor>(cfg_.alerts);
+    self_->request(validator, cfg_.request_timeout, subscribe_atom::value, handle_)
+      .then([this](bool ok) {
+              if (!ok)
+                close_alert_streams();
+            },
+            [this](const caf::error&) { close_alert_streams(); });
+  }
+
+  void close_alert_streams() {
+    alerts_subscribed_ = false;
+    for (auto& s : alert_streams_)
+      s->close();
+    alert_streams_.clear();
+  }
+
+  /// An alert from the log validator: to every open admin stream; the last
+  /// stream gone, the frontend unsubscribes.
+  void relay_alert(const std::string& json) {
+    alert_streams_.erase(std::remove_if(alert_streams_.begin(), alert_streams_.end(),
+                                        [&](const std::shared_ptr<http::event_stream>& s) {
+                                          return !s->send("alert", json);
+                                        }),
+                         alert_streams_.end());
+    if (alert_streams_.empty() && alerts_subscribed_ && cfg_.alerts) {
+      alerts_subscribed_ = false;
+      self_->send(caf::actor_cast<security::logcheck::log_validator_actor>(cfg_.alerts),
+                  unsubscribe_atom::value, handle_);
     }
   }
 
@@ -320,6 +506,13 @@ private:
   template <class OnValue, class OnError, class... Ts>
   void ask(const http_exchange_ptr& x, const virtual_device_actor& dest,
            OnValue on_value, OnError on_error, Ts&&... xs) {
+    ask_any(x, dest, std::move(on_value), std::move(on_error), std::forward<Ts>(xs)...);
+  }
+
+  /// ask() for any typed destination (the admin API's audit service).
+  template <class Dest, class OnValue, class OnError, class... Ts>
+  void ask_any(const http_exchange_ptr& x, const Dest& dest, OnValue on_value,
+               OnError on_error, Ts&&... xs) {
     auto h = self_->request(dest, caf::infinite, std::forward<Ts>(xs)...);
     h.then(std::move(on_value), std::move(on_error));
     // The exchange lives as long as the handler waits for the reply: an
@@ -483,8 +676,8 @@ private:
   // -- things ------------------------------------------------------------------
 
   void thing_up(const std::string& id, const std::string& td,
-                const virtual_device_actor& handle) {
-    things_[id] = thing_entry{td, handle};
+                const virtual_device_actor& handle, const thing_facts& facts) {
+    things_[id] = thing_entry{td, handle, facts};
     withdrawn_.erase(id);
     // Streams of a restarted virtual device subscribe to the new one.
     for (auto& [key, sub] : subs_) {
@@ -547,6 +740,9 @@ private:
   /// Things taken away with a reason (503 with it) until they come up again.
   std::map<std::string, std::string> withdrawn_;
   std::map<stream_key, subscription> subs_;
+  /// The admin API's alert streams.
+  std::vector<std::shared_ptr<http::event_stream>> alert_streams_;
+  bool alerts_subscribed_ = false;
   /// Requests waiting for a reply, oldest first.
   struct deadline {
     std::chrono::steady_clock::time_point at;

@@ -12,8 +12,10 @@
 // back, with no scheduler hop for the frontend itself.
 //
 // It routes a request (http::router::wot), looks up the plan
-// (http/wot_operation.hpp), asks the virtual device with a timeout, and
-// answers through the responder. It keeps the thing table (id -> TD,
+// (http/wot_operation.hpp), passes it through the security stage
+// (actors/security/gate/access_stage.hpp: authentication, the check chain,
+// the audit record), asks the virtual device with a timeout, and answers
+// through the responder (via the stage, which audits the outcome). It keeps the thing table (id -> TD,
 // handle) from the supervisor's thing_up / thing_down, so listings and TDs
 // need no device round trip, and relays model events to SSE streams:
 // - a stream is registered when it opens and dropped when it closes
@@ -35,10 +37,15 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include "actors/core/interfaces.hpp"
 #include "http/server.hpp"
+
+namespace kagami::security {
+class access_stage;
+} // namespace kagami::security
 
 namespace kagami {
 
@@ -56,7 +63,9 @@ using http_exchange_ptr = std::shared_ptr<http_exchange>;
 /// in for HTTP: no CAF message.)
 using wot_frontend_actor = thing_listener_actor::extend<
   caf::reacts_to<http_atom, http_exchange_ptr>,
-  caf::reacts_to<event_atom, std::string, std::string, std::string>>;
+  caf::reacts_to<event_atom, std::string, std::string, std::string>,
+  /// From the log validator: one alert (JSON) for the admin event streams.
+  caf::reacts_to<alert_atom, std::string>>;
 
 struct wot_frontend_config {
   /// The gateway's public base URL, e.g. "http://127.0.0.1:8080".
@@ -72,6 +81,14 @@ struct wot_frontend_config {
   size_t max_event_streams = 256;
   /// Period of the keep-alive comment on every open event stream.
   std::chrono::milliseconds keepalive_interval{15000};
+  /// The security chain (authentication, checks, audit) that every request
+  /// but the directory's TD passes; used on the frontend's strand only.
+  /// Null only in tests of the frontend itself: kagamid always sets it.
+  std::shared_ptr<security::access_stage> access;
+  /// The admin API's back ends (null: the admin routes answer 503): a
+  /// security::audit_service_actor and a logcheck::log_validator_actor.
+  caf::actor audit_service;
+  caf::actor alerts;
 };
 
 /// The running frontend: owns the companion actor. Create it with spawn();

@@ -34,7 +34,7 @@ constexpr wot_plan refuse(unsigned status, std::string_view reason,
 // The allow column of a served operation is what stays allowed when the
 // device refuses it with 405: a PUT to a read-only property leaves GET, a
 // GET of a write-only property leaves PUT.
-constexpr std::array<row, 10> table{{
+constexpr std::array<row, 13> table{{
   {route_kind::well_known_wot, "GET", serve(wot_op::directory_td, "")},
   {route_kind::things, "GET", serve(wot_op::list_things, "")},
   {route_kind::thing, "GET", serve(wot_op::thing_td, "")},
@@ -47,6 +47,9 @@ constexpr std::array<row, 10> table{{
    refuse(404, "no property of this gateway is observable", "")},
   {route_kind::action, "POST", serve(wot_op::invoke_action, "", true)},
   {route_kind::event, "GET", serve(wot_op::subscribe_event, "")},
+  {route_kind::admin_audit, "GET", serve(wot_op::admin_audit_query, "")},
+  {route_kind::admin_audit_verify, "GET", serve(wot_op::admin_audit_verify, "")},
+  {route_kind::admin_alerts, "GET", serve(wot_op::admin_alerts, "")},
 }};
 
 /// The methods a route kind answers at all, for a 405 outside the table.
@@ -85,6 +88,12 @@ const char* to_string(wot_op x) {
       return "invoke_action";
     case wot_op::subscribe_event:
       return "subscribe_event";
+    case wot_op::admin_audit_query:
+      return "admin_audit_query";
+    case wot_op::admin_audit_verify:
+      return "admin_audit_verify";
+    case wot_op::admin_alerts:
+      return "admin_alerts";
   }
   return "?";
 }
@@ -94,6 +103,9 @@ bool wot_plan::needs_thing() const noexcept {
     case wot_op::refuse:
     case wot_op::directory_td:
     case wot_op::list_things:
+    case wot_op::admin_audit_query:
+    case wot_op::admin_audit_verify:
+    case wot_op::admin_alerts:
       return false;
     default:
       return true;

@@ -17,6 +17,9 @@
 //                                          observable; TDs say so)
 //   POST /things/{id}/actions/{name}       invoke_action
 //   GET  /things/{id}/events/{name}        subscribe_event (SSE)
+//   GET  /admin/audit                      admin_audit_query
+//   GET  /admin/audit/verify               admin_audit_verify
+//   GET  /admin/alerts                     admin_alerts (SSE)
 // Every other pair is refused with 405 and the route's methods in Allow
 // (the router answers most of those before the table is asked).
 
@@ -48,6 +51,12 @@ enum class wot_op : uint8_t {
   invoke_action,
   /// Subscribe to one event and answer with a server-sent-events stream.
   subscribe_event,
+  /// Admin API (admin role): audit records by filter.
+  admin_audit_query,
+  /// Admin API: verify the audit chain.
+  admin_audit_verify,
+  /// Admin API: log-validation alerts as a server-sent-events stream.
+  admin_alerts,
 };
 
 const char* to_string(wot_op x);

@@ -1,5 +1,7 @@
 #include "storage/audit_query.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace kagami::storage {
 
 bool audit_matches(const audit_record& rec, const audit_filter& f) noexcept {
@@ -45,6 +47,13 @@ caf::expected<std::vector<audit_record>> audit_query(kv_store& store,
   if (failure)
     return failure;
   return result;
+}
+
+std::string audit_records_json(const std::vector<audit_record>& records) {
+  auto out = nlohmann::json::array();
+  for (const auto& rec : records)
+    out.push_back(nlohmann::json::parse(encode_audit_record(rec), nullptr, false));
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace kagami::storage

@@ -47,6 +47,10 @@ struct audit_filter {
 caf::expected<std::vector<audit_record>> audit_query(kv_store& store,
                                                      const audit_filter& f);
 
+/// `records` as a JSON array, each record as encode_audit_record writes it
+/// (invalid UTF-8 from clients replaced). For the admin API and the CLI.
+std::string audit_records_json(const std::vector<audit_record>& records);
+
 /// Whether `rec` passes every filter of `f` except after_sequence and limit.
 bool audit_matches(const audit_record& rec, const audit_filter& f) noexcept;
 

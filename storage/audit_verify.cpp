@@ -1,5 +1,7 @@
 #include "storage/audit_verify.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "actors/core/error.hpp"
 #include "storage/audit_record.hpp"
 #include "storage/record_key.hpp"
@@ -74,6 +76,17 @@ caf::expected<audit_verify_report> audit_verify(kv_store& store) {
     report.reason = "the newest record does not match the head's hash";
   }
   return report;
+}
+
+std::string audit_report_json(const audit_verify_report& report) {
+  nlohmann::json out;
+  out["ok"] = report.ok();
+  out["records"] = report.records;
+  if (!report.ok()) {
+    out["first_bad_sequence"] = *report.first_bad_sequence;
+    out["reason"] = report.reason;
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace kagami::storage

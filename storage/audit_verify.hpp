@@ -45,4 +45,8 @@ struct audit_verify_report {
 /// Fails (an error, not a report) only when the store cannot be read.
 caf::expected<audit_verify_report> audit_verify(kv_store& store);
 
+/// `report` as JSON: {"ok", "records"} and, on a break,
+/// "first_bad_sequence" and "reason". For the admin API and the CLI.
+std::string audit_report_json(const audit_verify_report& report);
+
 } // namespace kagami::storage

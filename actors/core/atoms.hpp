@@ -46,4 +46,8 @@ using reverify_atom = caf::atom_constant<caf::atom("reverify")>;
 using audit_atom = caf::atom_constant<caf::atom("audit")>;
 using alert_atom = caf::atom_constant<caf::atom("alert")>;
 
+// The admin API: audit trail queries and chain verification.
+using query_atom = caf::atom_constant<caf::atom("query")>;
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
+
 } // namespace kagami

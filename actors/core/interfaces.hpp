@@ -83,12 +83,13 @@ using directory_actor = caf::typed_actor<
   caf::replies_to<lookup_atom, std::string, std::string>::with<caf::actor>>;
 
 /// Whoever serves things to apps: learns when a virtual device comes up
-/// (thing id, TD JSON text, handle) and when it goes away (thing id,
+/// (thing id, TD JSON text, handle, the thing's model and tags) and when it goes away (thing id,
 /// reason). An empty reason means the thing is gone (404 from then on); a
 /// reason means it is withdrawn and apps get 503 with that reason until it
 /// comes up again.
 using thing_listener_actor = caf::typed_actor<
-  caf::reacts_to<thing_up_atom, std::string, std::string, virtual_device_actor>,
+  caf::reacts_to<thing_up_atom, std::string, std::string, virtual_device_actor,
+                 thing_facts>,
   caf::reacts_to<thing_down_atom, std::string, std::string>>;
 
 /// The root supervisor: owns every real/virtual device pair, restarts a

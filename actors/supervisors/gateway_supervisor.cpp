@@ -55,7 +55,7 @@ void spawn_virtual(self_ptr self, device_pair& pair) {
              std::string{"virtual_device"}, pair.device.id,
              caf::actor_cast<caf::actor>(pair.virt));
   self->send(self->state.listener, thing_up_atom::value, pair.device.id,
-             pair.td, pair.virt);
+             pair.td, pair.virt, thing_facts{pair.device.model, pair.device.tags});
 }
 
 /// Schedules the restart of a crashed child, or gives the device up.

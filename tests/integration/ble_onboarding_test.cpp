@@ -18,6 +18,7 @@
 #include "storage/rogue_registry.hpp"
 #include "tests/integration/bluez_mock.hpp"
 #include "tests/integration/gateway_fixture.hpp"
+#include "tests/integration/open_security.hpp"
 
 using namespace std::chrono_literals;
 using namespace kagami;
@@ -58,6 +59,7 @@ protected:
       {"dataDir", (dir_ / "data").string()},
       {"models", {"ks-ble1.json"}},
       {"devices", nlohmann::json::array()},
+      {"security", kagami::test::open_security()},
       {"design",
        {{"allowed",
          {{{"name", "battery-sensor"},

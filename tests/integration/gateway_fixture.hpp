@@ -19,6 +19,7 @@
 
 #include "tests/integration/child_process.hpp"
 #include "tests/integration/raw_http_client.hpp"
+#include "tests/integration/open_security.hpp"
 
 namespace kagami::test {
 
@@ -128,6 +129,7 @@ protected:
                   source_dir + "/config/models/env-sensor.json",
                   source_dir + "/tests/data/integration/faulty-plc.json"}},
       {"devices", nlohmann::json::array()},
+      {"security", open_security()},
     };
     nlohmann::json all = {
         {{"id", "plc-1"}, {"title", "Press line PLC"}, {"model", "line-plc"},

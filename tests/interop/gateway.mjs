@@ -1,7 +1,10 @@
 // Starts kagamid on its demo site (127.0.0.1, ephemeral port, a fresh data
-// directory) and stops it. Shared by the interoperability tests.
+// directory) and stops it. Shared by the interoperability tests. The demo
+// serves HTTPS with a certificate it generates in the data directory, and
+// every request needs credentials (config/demo/site.json).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,6 +26,8 @@ export async function startDemoGateway() {
   });
   return {
     baseUrl,
+    // The gateway's own certificate: clients trust exactly this one.
+    ca: readFileSync(join(dataDir, "tls", "cert.pem")),
     async stop() {
       const exited = new Promise((resolve) => child.on("exit", resolve));
       child.kill("SIGTERM");
@@ -32,8 +37,24 @@ export async function startDemoGateway() {
   };
 }
 
-export async function fetchJson(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return res.json();
+// The demo's operator account (config/demo/site.json).
+export const demoUser = { username: "operator", password: "kagami-demo" };
+
+/// GET `url` as the demo operator over HTTPS, trusting only `gw.ca`.
+export function fetchJson(gw, url) {
+  const auth = Buffer.from(`${demoUser.username}:${demoUser.password}`).toString("base64");
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca: gw.ca, headers: { Authorization: `Basic ${auth}` } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => { body += chunk; });
+      res.on("end", () => {
+        if (res.statusCode < 200 || res.statusCode > 299)
+          return reject(new Error(`${url}: HTTP ${res.statusCode} ${body}`));
+        try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

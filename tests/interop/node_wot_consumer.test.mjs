@@ -2,17 +2,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { startDemoGateway, fetchJson } from "./gateway.mjs";
+import { startDemoGateway, fetchJson, demoUser } from "./gateway.mjs";
 
 const require = createRequire(import.meta.url);
 const { Servient } = require("@node-wot/core");
-const { HttpClientFactory } = require("@node-wot/binding-http");
+const { HttpsClientFactory } = require("@node-wot/binding-http");
 
 let gw, servient, WoT;
 before(async () => {
   gw = await startDemoGateway();
   servient = new Servient();
-  servient.addClientFactory(new HttpClientFactory(null));
+  // The demo's certificate is self-signed (generated on first start).
+  servient.addClientFactory(new HttpsClientFactory({ allowSelfSigned: true }));
   WoT = await servient.start();
 });
 after(async () => {
@@ -21,7 +22,15 @@ after(async () => {
 });
 
 async function consume(id) {
-  const td = await fetchJson(`${gw.baseUrl}/things/${id}`);
+  const td = await fetchJson(gw, `${gw.baseUrl}/things/${id}`);
+  // The TD offers Basic or an API key (combo oneOf). node-wot's HTTP client
+  // cannot pick from a combo scheme (HttpClient.setSecurity knows only
+  // single schemes), so the consumer states its choice: the Basic scheme
+  // the combo names.
+  assert.deepEqual(td.security, ["combo_sc"]);
+  assert.ok(td.securityDefinitions.combo_sc.oneOf.includes("basic_sc"));
+  td.security = ["basic_sc"];
+  servient.addCredentials({ [td.id]: demoUser });
   return WoT.consume(td);
 }
 

@@ -21,7 +21,7 @@ async function validate(td) {
 }
 
 test("every listed TD passes the W3C TD 1.1 schema", async () => {
-  const tds = await fetchJson(`${gw.baseUrl}/things`);
+  const tds = await fetchJson(gw, `${gw.baseUrl}/things`);
   assert.ok(tds.length >= 2, "the demo has at least two things");
   for (const td of tds) {
     const { result, log } = await validate(td);
@@ -33,13 +33,13 @@ test("every listed TD passes the W3C TD 1.1 schema", async () => {
 });
 
 test("the thing directory TD at /.well-known/wot passes too", async () => {
-  const td = await fetchJson(`${gw.baseUrl}/.well-known/wot`);
+  const td = await fetchJson(gw, `${gw.baseUrl}/.well-known/wot`);
   const { result, log } = await validate(td);
   assert.equal(result.report.schema, "passed", log.join("\n"));
 });
 
 test("every form points to the gateway", async () => {
-  const tds = await fetchJson(`${gw.baseUrl}/things`);
+  const tds = await fetchJson(gw, `${gw.baseUrl}/things`);
   for (const td of tds) {
     const forms = [];
     for (const kind of ["properties", "actions", "events"])

@@ -18,7 +18,6 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "actors/core/error.hpp"
 #include "storage/audit_query.hpp"
@@ -30,7 +29,6 @@ namespace {
 
 using namespace kagami;
 using namespace kagami::storage;
-using nlohmann::json;
 
 int fail(const std::string& what) {
   std::cerr << "kagami-audit: " << what << "\n";
@@ -93,24 +91,12 @@ int main(int argc, char** argv) {
     auto report = audit_verify(**store);
     if (!report)
       return fail(detail_of(report.error()));
-    json out;
-    out["ok"] = report->ok();
-    out["records"] = report->records;
-    if (!report->ok()) {
-      out["first_bad_sequence"] = *report->first_bad_sequence;
-      out["reason"] = report->reason;
-    }
-    std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace)
-              << "\n";
+    std::cout << audit_report_json(*report) << "\n";
     return report->ok() ? 0 : 1;
   }
   auto records = audit_query(**store, filter);
   if (!records)
     return fail(detail_of(records.error()));
-  json out = json::array();
-  for (const auto& rec : *records)
-    out.push_back(json::parse(encode_audit_record(rec)));
-  std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace)
-            << "\n";
+  std::cout << audit_records_json(*records) << "\n";
   return 0;
 }

@@ -25,6 +25,9 @@
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "tools/kagamid/onboarding_setup.hpp"
+#include "tools/kagamid/security_setup.hpp"
+#include "actors/security/admin/audit_service.hpp"
+#include "actors/security/logcheck/log_validator.hpp"
 
 namespace kagami {
 
@@ -160,14 +163,28 @@ int run_gateway(config::site_config site) {
           "(the URL apps use to reach this gateway, e.g. http://gw.example:8080)");
     return 2;
   }
+  // The security section is checked before anything starts.
+  auto security = prepare_security(site);
+  if (!security) {
+    say("invalid config: " + detail_of(security.error()));
+    return 2;
+  }
+  const std::string scheme = security->tls.enabled ? "https://" : "http://";
   auto base_url_for = [&](uint16_t port) {
     return site.public_base_url.empty()
-             ? "http://" + config::to_string(config::host_port{listen->host, port})
+             ? scheme + config::to_string(config::host_port{listen->host, port})
              : site.public_base_url;
   };
   td_options td_opts;
   td_opts.site_name = site.site_name;
   td_opts.base_url = base_url_for(listen->port == 0 ? 80 : listen->port);
+  if (auto err = validate(td_opts)) {
+    say("invalid Thing Description settings: " + detail_of(err));
+    return 2;
+  }
+
+  td_opts.security_definitions = security->td.definitions;
+  td_opts.security = security->td.security;
   if (auto err = validate(td_opts)) {
     say("invalid Thing Description settings: " + detail_of(err));
     return 2;
@@ -183,6 +200,22 @@ int run_gateway(config::site_config site) {
   if (!devices) {
     say("device registry: " + detail_of(devices.error()));
     return 1;
+  }
+  // Every audited decision also goes to the log validator, once it runs
+  // (set below, before the server's threads start).
+  auto validator_slot = std::make_shared<caf::actor>();
+  if (auto err = security->start(**store, [validator_slot](const storage::audit_event& ev) {
+        if (*validator_slot)
+          caf::anon_send(*validator_slot, audit_atom::value, ev);
+      })) {
+    say("cannot open the audit trail: " + detail_of(err));
+    return 1;
+  }
+  std::string fingerprint;
+  auto tls = security->server_tls(site.data_dir, listen->host, fingerprint);
+  if (!tls) {
+    say("TLS: " + detail_of(tls.error()));
+    return code_of(tls.error()) == ec::config_invalid ? 2 : 1;
   }
   auto shared_site = std::make_shared<const config::site_config>(site);
   auto onboarding = onboarding_service::prepare(shared_site, **store);
@@ -205,6 +238,7 @@ int run_gateway(config::site_config site) {
   configure_scheduler(sys_cfg, site.scheduler);
   caf::actor_system sys{sys_cfg};
 
+
   // Declared before the server so that it is destroyed after it: the
   // server's handler reaches the frontend through `slot`.
   std::shared_ptr<wot_frontend> frontend;
@@ -218,6 +252,7 @@ int run_gateway(config::site_config site) {
   http_opts.body_limit = site.http.body_limit;
   http_opts.max_connections = site.http.max_connections;
   http_opts.read_timeout = std::chrono::milliseconds(site.timeouts.http_read_ms);
+  http_opts.tls = *tls;
   http::server server{http_opts, [slot](http::request&& req,
                                         std::shared_ptr<http::responder> resp) {
     auto* fe = slot->load(std::memory_order_acquire);
@@ -240,10 +275,34 @@ int run_gateway(config::site_config site) {
     return 2;
   }
 
+  // Log validation: alerts become audit records and admin SSE events.
+  security::logcheck::log_validator_config lv_cfg;
+  lv_cfg.analysis = security->log_validation;
+  lv_cfg.audit_sink = [trail = security->audit.get()](const storage::audit_event& ev) {
+    (void) trail->append(ev);
+  };
+  auto validator = security::logcheck::spawn_log_validator(sys, std::move(lv_cfg));
+  if (!validator) {
+    say("invalid config: " + detail_of(validator.error()));
+    server.stop();
+    return 2;
+  }
+  // Requests reach the stage (and this slot) only through the frontend,
+  // which the release store of `slot` below publishes.
+  *validator_slot = caf::actor_cast<caf::actor>(*validator);
+  auto audit_service = security::spawn_audit_service(sys, **store);
   wot_frontend_config fe_cfg;
   fe_cfg.base_url = base_url;
   fe_cfg.request_timeout = std::chrono::milliseconds(site.timeouts.request_ms);
   fe_cfg.directory_td = build_thing_directory_description(td_opts).dump();
+  // KAGAMI_BENCH_UNGUARDED exists only for the benchmark baseline
+  // (tools/bench: kagami-bench-unguarded-gateway, the no-check path the
+  // security chain is measured against). kagamid never defines it.
+#ifndef KAGAMI_BENCH_UNGUARDED
+  fe_cfg.access = security->access;
+#endif
+  fe_cfg.audit_service = caf::actor_cast<caf::actor>(audit_service);
+  fe_cfg.alerts = *validator_slot;
   // The frontend runs on the server's io thread (one strand of it).
   frontend = wot_frontend::spawn(sys, server.make_strand(), fe_cfg);
   slot->store(frontend.get(), std::memory_order_release);
@@ -299,6 +358,14 @@ int run_gateway(config::site_config site) {
     server.stop();
     frontend->stop(); // terminates here if the strand did not get to it
     (*onboarding)->stop();
+    caf::anon_send_exit(*validator_slot, caf::exit_reason::user_shutdown);
+    // The audit callback (owned by `security`, which outlives the actor
+    // system) must not keep the detached validator alive: CAF would wait
+    // for it for ever. No request runs any more (the server stopped).
+    *validator_slot = caf::actor{};
+    caf::anon_send_exit(audit_service, caf::exit_reason::user_shutdown);
+    // Every queued audit record is written before kagamid exits.
+    security->stop();
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(watchdog_guard, caf::exit_reason::user_shutdown);
@@ -325,6 +392,10 @@ int run_gateway(config::site_config site) {
   }
   say("site '" + site.site_name + "': " + std::to_string(things)
       + " things, data in " + site.data_dir);
+  if (*tls)
+    say("HTTPS certificate SHA-256 " + fingerprint);
+  else
+    say("plain HTTP: the site config allows it (security.tls.allowPlainHttp)");
   say("serving WoT at " + base_url + "/things (Thing Directory: " + base_url
       + "/.well-known/wot)");
   std::cout << "READY " << base_url << std::endl;

@@ -95,7 +95,10 @@ int main(int argc, char** argv) {
     }
     sims = std::move(*started);
     std::cerr << "kagamid: demo site: " << sims.size()
-              << " simulated devices on 127.0.0.1; no credentials needed\n";
+              << " simulated devices on 127.0.0.1\n"
+              << "kagamid: demo credentials (config/demo/site.json): user operator, "
+                 "password kagami-demo (everything); API key kagami-demo-key "
+                 "(X-API-Key header: reads and events only)\n";
   }
   // Installed before the WoT port opens; removed after a clean stop.
   auto firewall_setup = kagami::gateway_firewall_setup::start(*firewall_mode, site);

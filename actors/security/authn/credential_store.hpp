@@ -74,6 +74,14 @@ public:
     return users_.size();
   }
 
+  size_t api_key_count() const noexcept {
+    return api_keys_.size();
+  }
+
+  size_t token_count() const noexcept {
+    return tokens_.size();
+  }
+
   /// How many argon2id verifications verify_user has run (over all copies
   /// of this store): one per call, known user or not.
   uint64_t password_verifications() const noexcept {

@@ -75,11 +75,19 @@ caf::expected<std::optional<int64_t>> numeric_date(const nlohmann::json& claims,
   auto i = claims.find(key);
   if (i == claims.end())
     return std::optional<int64_t>{};
-  if (i->is_number_integer())
-    return std::optional<int64_t>{i->get<int64_t>()};
-  if (i->is_number_float()) {
+  // Beyond +-max_numeric_date, exp + leeway and the conversion to
+  // system_clock::time_point (nanoseconds, up to year 2262) would overflow.
+  constexpr int64_t max_numeric_date = 7'258'118'400; // 2200-01-01
+  if (i->is_number_integer()) {
+    bool in_range = i->is_number_unsigned()
+                      ? i->get<uint64_t>() <= uint64_t{max_numeric_date}
+                      : (i->get<int64_t>() >= -max_numeric_date
+                         && i->get<int64_t>() <= max_numeric_date);
+    if (in_range)
+      return std::optional<int64_t>{i->get<int64_t>()};
+  } else if (i->is_number_float()) {
     auto x = i->get<double>();
-    if (x > -1e15 && x < 1e15)
+    if (x >= -max_numeric_date && x <= max_numeric_date)
       return std::optional<int64_t>{static_cast<int64_t>(x)};
   }
   return rejected(std::string{key} + " is not a NumericDate");

@@ -88,7 +88,7 @@ protected:
     listener = sys.spawn([this](thing_listener_actor::pointer) -> thing_listener_actor::behavior_type {
       return {
         [this](thing_up_atom, const std::string& id, const std::string&,
-               const virtual_device_actor& h) {
+               const virtual_device_actor& h, const thing_facts&) {
           std::lock_guard<std::mutex> guard{*mtx};
           things[id] = h;
           ++ups[id];

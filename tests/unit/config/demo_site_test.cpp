@@ -146,7 +146,17 @@ TEST(demo_site, loading_from_disk_gives_the_same_site) {
   auto result = load_site_config(KAGAMI_REPO_DIR "/config/demo/site.json");
   ASSERT_NE(std::get_if<site_config>(&result), nullptr)
     << std::get<config_error>(result).to_string();
-  EXPECT_EQ(std::get<site_config>(result), demo());
+  // The same site, except where its files come from.
+  auto from_disk = std::get<site_config>(result);
+  auto embedded = demo();
+  EXPECT_FALSE(from_disk.embedded);
+  EXPECT_TRUE(embedded.embedded);
+  EXPECT_EQ(from_disk.base_dir, KAGAMI_REPO_DIR "/config/demo");
+  EXPECT_EQ(embedded.base_dir, "config/demo");
+  from_disk.embedded = embedded.embedded;
+  from_disk.base_dir = embedded.base_dir;
+  EXPECT_EQ(from_disk, embedded);
+  EXPECT_TRUE(embedded.security.is_object());
 }
 
 } // namespace

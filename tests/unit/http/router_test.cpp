@@ -81,6 +81,12 @@ INSTANTIATE_TEST_SUITE_P(
                 route_kind::action, "pump-1", "start"},
     router_case{"GET", "/things/pump-1/events/overheat", outcome::matched,
                 route_kind::event, "pump-1", "overheat"},
+    router_case{"GET", "/admin/audit", outcome::matched, route_kind::admin_audit},
+    router_case{"GET", "/admin/audit/verify", outcome::matched,
+                route_kind::admin_audit_verify},
+    router_case{"GET", "/admin/alerts", outcome::matched, route_kind::admin_alerts},
+    router_case{"PUT", "/admin/audit", outcome::method_not_allowed, route_kind::things,
+                "", "", "GET"},
     // A placeholder may carry a literal's text.
     router_case{"GET", "/things/things/properties/properties",
                 outcome::matched, route_kind::property, "things",
@@ -169,7 +175,8 @@ TEST(router, every_kind_has_a_name) {
   for (auto k : {route_kind::well_known_wot, route_kind::things,
                  route_kind::thing, route_kind::properties,
                  route_kind::property, route_kind::property_observe,
-                 route_kind::action, route_kind::event})
+                 route_kind::action, route_kind::event, route_kind::admin_audit,
+                 route_kind::admin_audit_verify, route_kind::admin_alerts})
     EXPECT_STRNE(to_string(k), "unknown");
 }
 

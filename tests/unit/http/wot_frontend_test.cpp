@@ -274,7 +274,8 @@ protected:
     frontend_ = wot_frontend::spawn(sys_, server_->make_strand(), cfg);
     device_ = sys_.spawn(fake_device, log_);
     caf::anon_send(frontend_->actor(), thing_up_atom::value, std::string{"t"},
-                   std::string{"{\"id\":\"urn:kagami:thing:t\"}"}, device_);
+                   std::string{"{\"id\":\"urn:kagami:thing:t\"}"}, device_,
+                   thing_facts{"m", {}});
     ASSERT_TRUE(eventually([&] { return call(port_, "GET", "/things/t").status == 200; }));
   }
 

@@ -62,6 +62,15 @@ INSTANTIATE_TEST_SUITE_P(
               false, false},
     plan_case{route_kind::action, "POST", wot_op::invoke_action, 0, "", true},
     plan_case{route_kind::event, "GET", wot_op::subscribe_event},
+    // The admin API addresses no thing.
+    plan_case{route_kind::admin_audit, "GET", wot_op::admin_audit_query, 0, "", false,
+              false, false},
+    plan_case{route_kind::admin_audit_verify, "GET", wot_op::admin_audit_verify, 0, "",
+              false, false, false},
+    plan_case{route_kind::admin_alerts, "GET", wot_op::admin_alerts, 0, "", false,
+              false, false},
+    plan_case{route_kind::admin_audit, "DELETE", wot_op::refuse, 405, "GET", false,
+              false, false},
     // Pairs outside the table: 405 with the methods of the route.
     plan_case{route_kind::thing, "DELETE", wot_op::refuse, 405, "GET", false, false,
               false},
