@@ -110,14 +110,23 @@ caf::error audit_writer::append_then(
   return caf::none;
 }
 
+caf::error audit_writer::append_relaxed(audit_event ev) {
+  auto ticket = append_with(std::move(ev), nullptr, false);
+  if (!ticket)
+    return std::move(ticket.error());
+  return caf::none;
+}
+
 caf::expected<audit_ticket>
 audit_writer::append_with(audit_event ev,
-                          std::function<void(const caf::expected<uint64_t>&)> done) {
+                          std::function<void(const caf::expected<uint64_t>&)> done,
+                          bool urgent) {
   for (auto* field : {&ev.subject, &ev.source, &ev.thing, &ev.affordance,
                       &ev.op, &ev.check, &ev.reason, &ev.request_id})
     *field = sanitize_audit_field(*field);
   auto state = std::make_shared<detail::audit_ticket_state>();
   state->on_done = std::move(done);
+  bool wake = true;
   {
     std::unique_lock<std::mutex> guard{mtx_};
     auto has_room = [this] {
@@ -127,9 +136,13 @@ audit_writer::append_with(audit_event ev,
       return make_error(ec::unavailable, "audit queue full");
     if (stopping_)
       return make_error(ec::unavailable, "audit writer stopped");
-    queue_.push_back(pending{std::move(ev), state});
+    wake = urgent || queue_.empty() || queue_.size() + 1 >= opts_.max_batch
+           || opts_.batch_window.count() == 0;
+    urgent_queued_ += urgent ? 1 : 0;
+    queue_.push_back(pending{std::move(ev), state, urgent});
   }
-  not_empty_.notify_one();
+  if (wake)
+    not_empty_.notify_one();
   return audit_ticket{std::move(state)};
 }
 
@@ -170,14 +183,15 @@ void audit_writer::run() {
       not_empty_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty())
         return; // stopping_ and drained
-      if (opts_.batch_window.count() > 0 && !stopping_
+      if (opts_.batch_window.count() > 0 && !stopping_ && urgent_queued_ == 0
           && queue_.size() < opts_.max_batch) {
         auto deadline = std::chrono::steady_clock::now() + opts_.batch_window;
         not_empty_.wait_until(guard, deadline, [this] {
-          return stopping_ || queue_.size() >= opts_.max_batch;
+          return stopping_ || urgent_queued_ > 0 || queue_.size() >= opts_.max_batch;
         });
       }
       while (!queue_.empty() && batch.size() < opts_.max_batch) {
+        urgent_queued_ -= queue_.front().urgent ? 1 : 0;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -192,6 +206,9 @@ void audit_writer::write_batch_of(std::deque<pending>& batch) {
   // head_ is written only by this thread: reading it without mtx_ is safe.
   audit_head next = head_;
   write_batch wb;
+  std::vector<audit_event> events;
+  if (opts_.on_written)
+    events.reserve(batch.size());
   for (auto& p : batch) {
     audit_record rec;
     rec.event = std::move(p.event);
@@ -201,6 +218,8 @@ void audit_writer::write_batch_of(std::deque<pending>& batch) {
     next.sequence = rec.sequence;
     next.hash = rec.hash;
     wb.put(cf::audit, audit_key(rec.sequence), encode_audit_record(rec));
+    if (opts_.on_written)
+      events.push_back(std::move(rec.event));
   }
   wb.put(cf::meta, audit_head_key, encode_audit_head(next));
   write_options wo;
@@ -215,6 +234,8 @@ void audit_writer::write_batch_of(std::deque<pending>& batch) {
     std::lock_guard<std::mutex> guard{mtx_};
     head_ = std::move(next);
   }
+  if (opts_.on_written)
+    opts_.on_written(std::move(events));
   for (auto& p : batch)
     complete(*p.ticket, caf::expected<uint64_t>{first++});
 }

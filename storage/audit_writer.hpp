@@ -20,9 +20,15 @@
 // - Batching: the thread writes whatever is queued, at most max_batch
 //   records per write, as soon as the previous write finished (group
 //   commit). With batch_window > 0 it waits up to batch_window after the
-//   first event of a batch for more events (at most max_batch). The added
-//   latency of an event is thus bounded by batch_window plus the time of
-//   the writes queued ahead of it.
+//   first event of a batch for more events (at most max_batch), unless an
+//   event someone waits for (append, append_then) is queued: that one is
+//   written at once, with whatever is queued. The added latency of an
+//   event is thus bounded by batch_window plus the time of the writes
+//   queued ahead of it.
+// - append_relaxed() queues an event nobody waits for without waking the
+//   thread while it collects a batch (no context switch per event): such
+//   an event reaches stable storage within batch_window plus one write,
+//   or with the next waited-for event, whichever comes first.
 // - Backpressure: a full queue makes append() block up to append_timeout;
 //   then it fails with ec::unavailable, and the caller refuses the request
 //   instead of serving it unaudited.
@@ -42,6 +48,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
@@ -63,6 +70,10 @@ struct audit_writer_options {
   std::chrono::milliseconds append_timeout{100};
   /// Sync every batch (fsync). Only tests of other components turn it off.
   bool sync = true;
+  /// Runs on the writer thread after each durable batch with its events, in
+  /// chain order, before the batch's tickets complete (e.g. to feed log
+  /// validation with what is on disk). Must not block. May be empty.
+  std::function<void(std::vector<audit_event>&&)> on_written;
 };
 
 namespace detail {
@@ -142,6 +153,10 @@ public:
   caf::error append_then(audit_event ev,
                          std::function<void(const caf::expected<uint64_t>&)> done);
 
+  /// Queues `ev` for a caller that will not wait (see the header comment):
+  /// no ticket, no wake-up of a collecting writer. Errors like append().
+  caf::error append_relaxed(audit_event ev);
+
   /// Writes every queued event, then ends the thread. Later appends fail
   /// with ec::unavailable. Idempotent; safe to call from several threads.
   void stop();
@@ -156,13 +171,16 @@ private:
   struct pending {
     audit_event event;
     std::shared_ptr<detail::audit_ticket_state> ticket;
+    /// Someone may wait for it: write without waiting for a batch.
+    bool urgent = true;
   };
 
   audit_writer(kv_store& store, audit_writer_options opts, audit_head head);
 
   caf::expected<audit_ticket>
   append_with(audit_event ev,
-              std::function<void(const caf::expected<uint64_t>&)> done);
+              std::function<void(const caf::expected<uint64_t>&)> done,
+              bool urgent = true);
 
   void run();
 
@@ -178,6 +196,8 @@ private:
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
   std::deque<pending> queue_;
+  /// Urgent events in queue_.
+  size_t urgent_queued_ = 0;
   bool stopping_ = false;
   /// Serializes the join in stop().
   std::mutex join_mtx_;

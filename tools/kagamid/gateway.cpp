@@ -204,10 +204,12 @@ int run_gateway(config::site_config site) {
   // Every audited decision also goes to the log validator, once it runs
   // (set below, before the server's threads start).
   auto validator_slot = std::make_shared<caf::actor>();
-  if (auto err = security->start(**store, [validator_slot](const storage::audit_event& ev) {
-        if (*validator_slot)
-          caf::anon_send(*validator_slot, audit_atom::value, ev);
-      })) {
+  // Each durable batch goes to the log validator in one message.
+  if (auto err = security->start(
+        **store, [validator_slot](std::vector<storage::audit_event>&& batch) {
+          if (*validator_slot)
+            caf::anon_send(*validator_slot, audit_atom::value, std::move(batch));
+        })) {
     say("cannot open the audit trail: " + detail_of(err));
     return 1;
   }
@@ -287,8 +289,10 @@ int run_gateway(config::site_config site) {
     server.stop();
     return 2;
   }
-  // Requests reach the stage (and this slot) only through the frontend,
-  // which the release store of `slot` below publishes.
+  // Set before any record is appended: records come from requests, which
+  // reach the stage only through the frontend that `slot` publishes below
+  // (the writer thread reads the slot after taking those records under its
+  // queue lock).
   *validator_slot = caf::actor_cast<caf::actor>(*validator);
   auto audit_service = security::spawn_audit_service(sys, **store);
   wot_frontend_config fe_cfg;
@@ -359,13 +363,14 @@ int run_gateway(config::site_config site) {
     frontend->stop(); // terminates here if the strand did not get to it
     (*onboarding)->stop();
     caf::anon_send_exit(*validator_slot, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(audit_service, caf::exit_reason::user_shutdown);
+    // Every queued audit record is written before kagamid exits; this joins
+    // the writer thread, the only reader of validator_slot.
+    security->stop();
     // The audit callback (owned by `security`, which outlives the actor
     // system) must not keep the detached validator alive: CAF would wait
-    // for it for ever. No request runs any more (the server stopped).
+    // for it for ever.
     *validator_slot = caf::actor{};
-    caf::anon_send_exit(audit_service, caf::exit_reason::user_shutdown);
-    // Every queued audit record is written before kagamid exits.
-    security->stop();
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(watchdog_guard, caf::exit_reason::user_shutdown);

@@ -19,9 +19,15 @@ caf::error bad(const std::string& where, const std::string& why) {
 
 } // namespace
 
-caf::error security_services::start(storage::kv_store& store,
-                                    std::function<void(const storage::audit_event&)> watch) {
-  auto writer = storage::audit_writer::start(store);
+caf::error security_services::start(
+  storage::kv_store& store, std::function<void(std::vector<storage::audit_event>&&)> watch) {
+  storage::audit_writer_options opts;
+  opts.batch_window = audit_batch_window;
+  // The stage appends on the frontend's strand: a full queue refuses at once
+  // (503) rather than stalling every connection.
+  opts.append_timeout = std::chrono::milliseconds{0};
+  opts.on_written = std::move(watch);
+  auto writer = storage::audit_writer::start(store, std::move(opts));
   if (!writer)
     return std::move(writer.error());
   audit = std::move(*writer);
@@ -33,12 +39,9 @@ caf::error security_services::start(storage::kv_store& store,
   stage.durable_reads = durable_reads;
   stage.admin_roles = admin_roles;
   auto* trail = audit.get();
-  stage.audit = [trail, watch = std::move(watch)](storage::audit_event ev,
-                                                  std::function<void(bool)> done) {
-    if (watch)
-      watch(ev);
+  stage.audit = [trail](storage::audit_event ev, std::function<void(bool)> done) {
     if (!done)
-      return static_cast<bool>(trail->append(std::move(ev)));
+      return !trail->append_relaxed(std::move(ev));
     auto err = trail->append_then(std::move(ev),
                                   [done = std::move(done)](const caf::expected<uint64_t>& r) {
                                     done(static_cast<bool>(r));
@@ -136,11 +139,18 @@ caf::expected<security_services> prepare_security(const config::site_config& sit
     if (!it->is_object())
       return bad("/security/audit", "must be an object");
     for (auto& [key, value] : it->items()) {
-      if (key != "durableReads")
+      if (key == "durableReads") {
+        if (!value.is_boolean())
+          return bad("/security/audit/durableReads", "must be true or false");
+        durable_reads = value.get<bool>();
+      } else if (key == "batchWindowMs") {
+        if (!value.is_number_integer() || value.get<int64_t>() < 0
+            || value.get<int64_t>() > 100)
+          return bad("/security/audit/batchWindowMs", "must be an integer from 0 to 100");
+        out.audit_batch_window = std::chrono::milliseconds{value.get<int64_t>()};
+      } else {
         return bad("/security/audit/" + key, "unknown key");
-      if (!value.is_boolean())
-        return bad("/security/audit/durableReads", "must be true or false");
-      durable_reads = value.get<bool>();
+      }
     }
   }
 
@@ -171,6 +181,13 @@ caf::expected<security_services> prepare_security(const config::site_config& sit
       out.admin_roles.push_back(role.get<std::string>());
     }
   }
+
+  if (authn->anonymous)
+    for (auto& role : authn->anonymous->roles)
+      if (std::find(out.admin_roles.begin(), out.admin_roles.end(), role)
+          != out.admin_roles.end())
+        return bad("/security/authentication/anonymous/roles",
+                   "the anonymous subject must not hold the admin role '" + role + "'");
 
   security::request_gate_config gate_cfg;
   gate_cfg.authn = std::move(*authn);

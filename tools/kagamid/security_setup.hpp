@@ -8,7 +8,7 @@
 //     "authentication": {...},   // actors/security/authn/authn_config.hpp
 //     "checks": {...},           // actors/security/chain/check_chains.hpp
 //     "chains": {...},
-//     "audit": { "durableReads": false },
+//     "audit": { "durableReads": false, "batchWindowMs": 5 },
 //     "tls": {...},              // http/tls_config.hpp (HTTPS by default)
 //     "logValidation": {...},    // actors/security/logcheck/log_validation_config.hpp
 //     "admin": { "roles": ["admin"] }   // who may use /admin/...
@@ -17,7 +17,9 @@
 // A site config without a "security" section is refused: kagamid never
 // serves devices without naming who may use them.
 
+#include <chrono>
 #include <memory>
+#include <vector>
 
 #include <caf/expected.hpp>
 
@@ -38,6 +40,8 @@ struct security_services {
   std::shared_ptr<security::check_chains> chains;
   security::td_security td;
   bool durable_reads = false;
+  /// How long the audit writer collects records nobody waits for.
+  std::chrono::milliseconds audit_batch_window{5};
   http::tls_config tls;
   security::logcheck::log_validation_config log_validation;
   std::vector<std::string> admin_roles{"admin"};
@@ -47,10 +51,11 @@ struct security_services {
   std::shared_ptr<security::access_stage> access;
 
   /// Opens the audit trail in `store` (which must outlive this object) and
-  /// builds the access stage. Every recorded decision is also handed to
-  /// `watch` (the log validator), which must not block. Errors: the store's.
+  /// builds the access stage. Every durable batch of records is handed to
+  /// `watch` (the log validator) on the writer thread; it must not block.
+  /// Errors: the store's.
   caf::error start(storage::kv_store& store,
-                   std::function<void(const storage::audit_event&)> watch);
+                   std::function<void(std::vector<storage::audit_event>&&)> watch);
 
   /// The server's TLS settings, nullopt for plain HTTP: the configured
   /// certificate, or one generated once and kept in `data_dir`/tls.

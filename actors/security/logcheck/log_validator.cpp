@@ -63,6 +63,11 @@ log_validator(self_ptr self, log_validator_config cfg, audit_analyzer analyzer) 
       for (auto& alert : self->state.analyzer->observe(ev))
         publish(self, alert, ev);
     },
+    [self](audit_atom, const std::vector<storage::audit_event>& batch) {
+      for (auto& ev : batch)
+        for (auto& alert : self->state.analyzer->observe(ev))
+          publish(self, alert, ev);
+    },
     [self](subscribe_atom, const caf::actor& sink) -> bool {
       auto& st = self->state;
       if (!sink)

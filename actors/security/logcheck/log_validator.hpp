@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -26,6 +27,7 @@
 
 // Audit events travel to the validator as local messages only.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kagami::storage::audit_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<kagami::storage::audit_event>)
 
 namespace kagami::security::logcheck {
 
@@ -33,6 +35,9 @@ using log_validator_actor = caf::typed_actor<
   /// One audit event (a copy) of the request path. Events with op "alert"
   /// (the validator's own records) are ignored. No reply.
   caf::reacts_to<audit_atom, storage::audit_event>,
+  /// A batch of audit events as the audit writer made them durable, in
+  /// chain order (audit_writer_options::on_written). No reply.
+  caf::reacts_to<audit_atom, std::vector<storage::audit_event>>,
   /// From now on `sink` receives (alert_atom, std::string alert_json) for
   /// every alert (JSON of security_alert, see security_alert.hpp), until it
   /// terminates or unsubscribes. Replies false, and does not subscribe, when

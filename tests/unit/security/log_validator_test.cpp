@@ -153,6 +153,25 @@ TEST_F(log_validator_test, an_alert_reaches_subscribers_the_audit_and_the_list) 
   EXPECT_EQ(sunk().size(), 1u);
 }
 
+TEST_F(log_validator_test, a_written_batch_is_analysed_like_single_events) {
+  start();
+  ASSERT_TRUE(subscribe(caf::actor_cast<caf::actor>(self)));
+  // As the audit writer hands over a durable batch: nine failures, then the
+  // tenth in a second batch.
+  std::vector<audit_event> first;
+  for (int i = 0; i < 9; ++i)
+    first.push_back(auth_failure(t0 + i * 1000, "user:bob"));
+  self->send(validator, audit_atom::value, first);
+  EXPECT_EQ(ask(inspect_atom::value)["alerts"], 0);
+  self->send(validator, audit_atom::value,
+             std::vector<audit_event>{auth_failure(t0 + 9000, "user:bob")});
+  auto alert = next_alert();
+  ASSERT_FALSE(alert.is_null());
+  EXPECT_EQ(alert["kind"], "brute_force");
+  EXPECT_EQ(alert["subject"], "user:bob");
+  EXPECT_EQ(ask(inspect_atom::value)["events"], 10);
+}
+
 TEST_F(log_validator_test, the_list_keeps_the_last_alerts) {
   start(2);
   brute_force("user:a", t0);

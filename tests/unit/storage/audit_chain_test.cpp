@@ -549,6 +549,47 @@ TEST(audit_writer, append_then_reports_durable_records_and_write_errors) {
   EXPECT_EQ(results.size(), 2u);
 }
 
+TEST(audit_writer, relaxed_records_wait_for_the_window_or_a_waited_for_record) {
+  steered_store store;
+  std::mutex mtx;
+  std::vector<std::vector<audit_event>> written;
+  audit_writer_options opts;
+  // Far longer than the test: only a waited-for record can end the window.
+  opts.batch_window = std::chrono::seconds{60};
+  opts.on_written = [&](std::vector<audit_event>&& batch) {
+    std::lock_guard<std::mutex> guard{mtx};
+    written.push_back(std::move(batch));
+  };
+  auto writer = audit_writer::start(store, opts);
+  ASSERT_TRUE(writer);
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_FALSE((*writer)->append_relaxed(event_of(i)));
+  auto ticket = (*writer)->append(event_of(4));
+  ASSERT_TRUE(ticket);
+  auto seq = ticket->wait_for(std::chrono::seconds{20});
+  ASSERT_TRUE(seq) << "the waited-for record did not end the batch window";
+  ASSERT_TRUE(*seq);
+  EXPECT_EQ(**seq, 4u);
+  // One write holds the relaxed records and the waited-for one, and the
+  // hook saw them in chain order.
+  EXPECT_EQ(store.batch_writes(), 1);
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    ASSERT_EQ(written.size(), 1u);
+    ASSERT_EQ(written[0].size(), 4u);
+    for (int i = 0; i < 4; ++i)
+      EXPECT_EQ(written[0][i].request_id, "req-" + std::to_string(i + 1));
+  }
+  // A relaxed record alone waits; stop() writes it.
+  ASSERT_FALSE((*writer)->append_relaxed(event_of(5)));
+  (*writer)->stop();
+  EXPECT_EQ(code_of((*writer)->append_relaxed(event_of(6))), ec::unavailable);
+  auto report = audit_verify(store);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok()) << report->reason;
+  EXPECT_EQ(report->records, 5u);
+}
+
 TEST(audit_writer, batch_window_groups_records) {
   steered_store store;
   audit_writer_options opts;
