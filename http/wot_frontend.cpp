@@ -320,16 +320,7 @@ private:
     a->thing_id = thing_id;
     a->affordance = name.empty() ? std::string{"*"} : name;
     std::tie(a->op, a->op_name) = access_op_of(plan.op);
-    auto post = [weak = weak_from_this()](std::function<void()> f) {
-      auto c = weak.lock();
-      if (!c)
-        return false;
-      return c->post([weak, f = std::move(f)] {
-        if (auto c = weak.lock(); c && !c->terminated_)
-          f();
-      });
-    };
-    cfg_.access->authenticate(a, post, [this, x, plan, thing_id, name, a] {
+    cfg_.access->authenticate(a, strand_post(), [this, x, plan, thing_id, name, a] {
       dispatch_as(x, plan, thing_id, name, a);
     });
   }
@@ -377,7 +368,43 @@ private:
       a->facts = thing.facts;
       if (!cfg_.access->admit(a))
         return;
+      // A write or an action reaches the device only once its admission is
+      // durable in the audit trail.
+      if (a->op == security::authz::operation::writeproperty
+          || a->op == security::authz::operation::invokeaction) {
+        auto resume = [this, x, plan, thing_id, name, a] {
+          auto it = things_.find(thing_id);
+          if (it == things_.end())
+            return respond(x, a, http::to_response(http::make_problem(
+                                   503, "the thing went away", x->request.path)));
+          forward(x, plan, it->second, thing_id, name, a);
+        };
+        return cfg_.access->commit_admission(a, strand_post(), std::move(resume));
+      }
     }
+    forward(x, plan, thing, thing_id, std::move(name), a);
+  }
+
+  /// Posts to this frontend's strand while it lives (for the security
+  /// stage's continuations).
+  security::post_fn strand_post() {
+    return [weak = weak_from_this()](std::function<void()> f) {
+      auto c = weak.lock();
+      if (!c)
+        return false;
+      return c->post([weak, f = std::move(f)] {
+        if (auto c = weak.lock(); c && !c->terminated_)
+          f();
+      });
+    };
+  }
+
+  /// Sends an admitted request to its virtual device (or opens its event
+  /// stream) and answers through the stage.
+  void forward(const http_exchange_ptr& x, const http::wot_plan& plan,
+               const thing_entry& thing, const std::string& thing_id, std::string name,
+               const security::access_ptr& a) {
+    auto& req = x->request;
     auto on_value = [this, x, a, plan](std::string& json) {
       respond(x, a, value_response(plan, std::move(json)));
     };
@@ -398,9 +425,7 @@ private:
         return ask(x, thing.handle, on_value, on_error, invoke_atom::value,
                    context_of(req, a), std::move(name), req.body);
       case http::wot_op::subscribe_event:
-        if (a && !cfg_.access->record_admitted(a, "chain"))
-          return;
-        return subscribe(x, plan, thing_id, thing, std::move(name));
+        return subscribe(x, plan, thing_id, thing, std::move(name), a);
       default:
         return reply_error(x, plan, make_error(ec::internal, "unplanned operation"));
     }
@@ -554,22 +579,30 @@ private:
 
   // -- event streams -----------------------------------------------------------
 
+  /// A refusal of an event subscription, through the stage when `a` is set.
+  void refuse_subscription(const http_exchange_ptr& x, const security::access_ptr& a,
+                           http::response r) {
+    respond(x, a, std::move(r));
+  }
+
   void subscribe(const http_exchange_ptr& x, const http::wot_plan& plan,
                  const std::string& thing_id, const thing_entry& thing,
-                 std::string event) {
-    if (open_streams_ + pending_streams_ >= cfg_.max_event_streams)
-      return reply_status(x, 503,
-                          "too many open event streams ("
-                            + std::to_string(cfg_.max_event_streams)
-                            + "); try again later",
-                          {{"Retry-After", "15"}});
+                 std::string event, const security::access_ptr& a = nullptr) {
+    if (open_streams_ + pending_streams_ >= cfg_.max_event_streams) {
+      auto r = http::to_response(http::make_problem(
+        503, "too many open event streams (" + std::to_string(cfg_.max_event_streams)
+               + "); try again later",
+        x->request.path));
+      r.headers.emplace_back("Retry-After", "15");
+      return refuse_subscription(x, a, std::move(r));
+    }
     stream_key key{thing_id, event};
     ++subs_[key].pending;
     ++pending_streams_;
     auto handle = thing.handle;
     ask(
       x, handle,
-      [this, x, plan, key, handle](bool known) {
+      [this, x, plan, key, handle, a](bool known) {
         --pending_streams_;
         auto sub = subs_.find(key);
         if (sub != subs_.end() && sub->second.pending > 0)
@@ -579,25 +612,32 @@ private:
             || thing->second.handle != handle) {
           // thing_down (or a restart) came first: the streams of the old
           // device are closed, and this one would never see an event.
-          reply_status(x, 503, "the thing went away");
+          refuse_subscription(x, a, http::to_response(http::make_problem(
+                                      503, "the thing went away", x->request.path)));
           return maybe_unsubscribe(key);
         }
         if (!known) {
-          reply_error(x, plan, make_error(ec::not_found,
-                                          "no event named '" + key.second + "'"));
+          refuse_subscription(x, a, error_response(x, plan,
+                                                   make_error(ec::not_found,
+                                                              "no event named '"
+                                                                + key.second + "'")));
           return maybe_unsubscribe(key);
         }
         sub->second.subscribed = true;
+        // Queued, like a read: the stream's head is the acknowledgement.
+        // record_admitted answered 503 when the trail refused the record.
+        if (a && !cfg_.access->record_admitted(a, "chain"))
+          return maybe_unsubscribe(key);
         add_stream(key, x->responder->open_event_stream());
       },
-      [this, x, plan, key](const caf::error& err) {
+      [this, x, plan, key, a](const caf::error& err) {
         --pending_streams_;
         if (auto sub = subs_.find(key); sub != subs_.end() && sub->second.pending > 0)
           --sub->second.pending;
-        reply_error(x, plan, err);
+        refuse_subscription(x, a, error_response(x, plan, err));
         maybe_unsubscribe(key);
       },
-      subscribe_atom::value, context_of(x->request), std::move(event), handle_);
+      subscribe_atom::value, context_of(x->request, a), std::move(event), handle_);
   }
 
   void add_stream(const stream_key& key, std::shared_ptr<http::event_stream> s) {

@@ -1,8 +1,11 @@
 #include "actors/security/authn/authn_config.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -211,7 +214,18 @@ caf::error parse_brute_force(const json& sec, const std::string& ptr,
     for (size_t i = 0; i < it->size(); ++i) {
       if (!(*it)[i].is_string())
         return bad(ptr + "/breakGlass/" + std::to_string(i), "must be a string");
-      bf.break_glass.push_back((*it)[i].get<std::string>());
+      auto prefix = (*it)[i].get<std::string>();
+      // A break-glass network is a console network, never "everyone".
+      auto slash = prefix.find('/');
+      if (slash != std::string::npos) {
+        auto bits = std::atoi(prefix.c_str() + slash + 1);
+        bool v6 = prefix.find(':') != std::string::npos;
+        if (bits < (v6 ? 48 : 16))
+          return bad(ptr + "/breakGlass/" + std::to_string(i),
+                     "'" + prefix + "' is too wide for a break-glass network (at least /"
+                       + (v6 ? std::string{"48"} : std::string{"16"}) + ")");
+      }
+      bf.break_glass.push_back(std::move(prefix));
     }
   }
   // The guard checks the combination (free failures below the lockout,
@@ -248,7 +262,24 @@ caf::expected<authn_config> parse_authn_config(const json& section,
     return err;
   authn_config out;
   if (auto it = section.find("credentials"); it != section.end()) {
-    auto store = parse_credential_store(*it);
+    // Unknown users are verified against a dummy hash as costly as the
+    // costliest configured one, so timing does not tell who exists.
+    argon2_params dummy;
+    std::optional<argon2_params> costliest;
+    if (it->is_object() && it->contains("users") && (*it)["users"].is_array())
+      for (auto& user : (*it)["users"])
+        if (user.is_object() && user.contains("passwordHash")
+            && user["passwordHash"].is_string())
+          if (auto p = check_encoded_hash(user["passwordHash"].get<std::string>())) {
+            if (!costliest)
+              costliest = *p;
+            costliest->iterations = std::max(costliest->iterations, p->iterations);
+            costliest->memory_kib = std::max(costliest->memory_kib, p->memory_kib);
+            costliest->parallelism = std::max(costliest->parallelism, p->parallelism);
+          }
+    if (costliest)
+      dummy = *costliest;
+    auto store = parse_credential_store(*it, dummy);
     if (!store)
       return bad(pointer + "/credentials", detail_of(store.error()));
     out.credentials = std::make_shared<const credential_store>(std::move(*store));

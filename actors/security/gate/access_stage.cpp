@@ -177,6 +177,27 @@ bool access_stage::admit(const access_ptr& a) {
   return false;
 }
 
+void access_stage::commit_admission(const access_ptr& a, const post_fn& post,
+                                    std::function<void()> next) {
+  auto ev = event_of(*a, audit_outcome::allowed, 0, "chain",
+                     "admitted; sent to the device");
+  auto responder = a->responder;
+  auto path = a->request->path;
+  auto done = [post, next = std::move(next), responder, path](bool ok) {
+    if (!ok) {
+      responder->reply(http::make_problem(
+        503, "the audit trail is unavailable; the request was not carried out", path));
+      return;
+    }
+    post(next);
+  };
+  if (!cfg_.audit(std::move(ev), std::move(done))) {
+    ++audit_failures_;
+    a->responder->reply(http::make_problem(
+      503, "the audit trail is unavailable; the request was not carried out", path));
+  }
+}
+
 void access_stage::finish(const access_ptr& a, http::response r) {
   bool ok = r.status >= 200 && r.status < 300;
   if (ok) {

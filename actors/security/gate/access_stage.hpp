@@ -23,10 +23,12 @@
 // Audit durability (issue 4): a refusal, a write, an action and a failed
 // request are acknowledged only once their record is durable (synced);
 // when the record cannot be written the client gets 503 instead. A
-// successful read or event subscription is acknowledged once its record is
-// queued: a crash may lose the records still queued, at most the writer's
-// queue_capacity + max_batch records, all younger than the writer's current
-// batch write. `durable_reads` makes reads wait too.
+// successful read, TD read or event subscription is acknowledged once its
+// record is queued (audit_writer::append_relaxed): a crash may lose the
+// records still queued, at most the writer's queue_capacity + max_batch
+// records, all acknowledged within the last batch window (kagamid:
+// security.audit.batchWindowMs, 5 ms) plus one batch write before the
+// crash. `durable_reads` makes reads wait too.
 
 #include <cstdint>
 #include <functional>
@@ -99,6 +101,13 @@ public:
   /// Runs the chain for a->thing_id. True: go ahead. False: the request was
   /// refused and is answered once the refusal is audited.
   bool admit(const access_ptr& a);
+
+  /// For an admitted write or action: records the admission durably first
+  /// and calls `next` on the strand only once it is on disk, so the device
+  /// never acts on a request the trail does not hold. When the record cannot
+  /// be written the client gets 503 and the device is not contacted.
+  void commit_admission(const access_ptr& a, const post_fn& post,
+                        std::function<void()> next);
 
   /// Answers an admitted request with `r` (the device's answer or an
   /// error): feeds a 2xx value to the checks (observe), audits, replies.

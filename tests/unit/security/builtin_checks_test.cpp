@@ -162,6 +162,18 @@ TEST_F(builtin_check, signatures_table) {
        b.headers["content-type"] = "application/x-modbus";
      },
      {false, 403, "blocked by signature KG-1041 (medium)"}},
+    // Escapes must not hide a pattern: what the device gets is decoded.
+    {"command injection behind JSON escapes",
+     [](request_builder& b) { b.write("mode", R"("auto\u003b rm -rf /")"); },
+     {false, 403, "blocked by signature KG-1001 (high)"}},
+    {"command injection in a nested JSON string",
+     [](request_builder& b) { b.write("mode", R"({"a": ["x", "auto\u003B rm -rf /"]})"); },
+     {false, 403, "blocked by signature KG-1001 (high)"}},
+    {"path traversal behind percent-encoding",
+     [](request_builder& b) { b.target = "/things/press-1/%2e%2e/%2e%2e/etc/passwd"; },
+     {false, 403, "blocked by signature KG-1010 (high)"}},
+    {"benign escapes", [](request_builder& b) { b.write("mode", R"("caf\u00e9 auto")"); },
+     {true, 0, nullptr}},
   };
   for (auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -170,7 +182,7 @@ TEST_F(builtin_check, signatures_table) {
     expect_verdict(sig->decide(b.get()), c.want);
   }
   auto state = sig->inspect();
-  EXPECT_EQ(state["hits"]["KG-1001"], 1);
+  EXPECT_EQ(state["hits"]["KG-1001"], 3);
   EXPECT_EQ(state["hits"]["KG-1041"], 1);
   EXPECT_EQ(state["scan_errors"], 0);
 }
