@@ -306,6 +306,22 @@ void check_chains::observe(const check_request& req,
   }
 }
 
+void check_chains::forget(const check_request& req) {
+  if (req.subject == nullptr)
+    return;
+  static const std::vector<std::string> no_tags;
+  auto& c = state_->chain_of(state_->select_rule(
+    req.thing_id, req.thing_model, req.thing_tags ? *req.thing_tags : no_tags,
+    *req.subject));
+  for (auto* check : c.checks) {
+    try {
+      check->forget(req);
+    } catch (...) {
+      // Bookkeeping only.
+    }
+  }
+}
+
 nlohmann::json check_chains::inspect() const {
   auto checks = nlohmann::json::object();
   for (auto& inst : state_->instances) {

@@ -104,6 +104,11 @@ public:
   /// the device answered successfully. Exceptions of a check are swallowed.
   void observe(const check_request& req, std::string_view value_json);
 
+  /// Calls forget() on every check of the chain selected for `req`: the
+  /// request was refused (by the chain or later) or failed. Exceptions of a
+  /// check are swallowed.
+  void forget(const check_request& req);
+
   /// For the console: per check instance its type, counters (decided,
   /// denied) and its own inspect(); per chain its checks and how often it
   /// was selected.

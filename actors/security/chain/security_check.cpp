@@ -2,6 +2,10 @@
 
 namespace kagami::security {
 
+void security_check::forget(const check_request&) {
+  // nop
+}
+
 void security_check::observe(const check_request&, std::string_view) {
   // Most checks keep no device state.
 }

@@ -37,6 +37,12 @@ public:
   /// device's current state. Default: nothing.
   virtual void observe(const check_request& req, std::string_view value_json);
 
+  /// Called when a request that decide() saw was refused later in the
+  /// chain, or failed or was not carried out after the chain allowed it:
+  /// lets a check release what it reserved for `req` (matched by
+  /// req.request_id). Default: nothing.
+  virtual void forget(const check_request& req);
+
   /// Counters and settings for the operator console, as a JSON object.
   /// Default: an empty object.
   virtual nlohmann::json inspect() const;

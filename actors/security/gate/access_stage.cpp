@@ -169,6 +169,8 @@ bool access_stage::admit(const access_ptr& a) {
   auto v = cfg_.chains->run(view_of(*a));
   if (v.allowed)
     return true;
+  // Checks before the deciding one may have reserved something.
+  cfg_.chains->forget(view_of(*a));
   ++denied_;
   auto r = problem_response(*a, v.status, v.reason);
   add_retry_after(r, v.retry_after);
@@ -183,16 +185,20 @@ void access_stage::commit_admission(const access_ptr& a, const post_fn& post,
                      "admitted; sent to the device");
   auto responder = a->responder;
   auto path = a->request->path;
-  auto done = [post, next = std::move(next), responder, path](bool ok) {
+  auto chains = cfg_.chains;
+  auto done = [post, next = std::move(next), responder, path, chains, a](bool ok) {
     if (!ok) {
       responder->reply(http::make_problem(
         503, "the audit trail is unavailable; the request was not carried out", path));
+      // Not carried out: release what the checks reserved, on the strand.
+      post([chains, a] { chains->forget(view_of(*a)); });
       return;
     }
     post(next);
   };
   if (!cfg_.audit(std::move(ev), std::move(done))) {
     ++audit_failures_;
+    cfg_.chains->forget(view_of(*a));
     a->responder->reply(http::make_problem(
       503, "the audit trail is unavailable; the request was not carried out", path));
   }
@@ -208,6 +214,8 @@ void access_stage::finish(const access_ptr& a, http::response r) {
                    : std::string_view{r.body};
     if (a->affordance != "*" && !value.empty())
       cfg_.chains->observe(view_of(*a), value);
+  } else {
+    cfg_.chains->forget(view_of(*a));
   }
   std::string reason;
   if (!ok) {

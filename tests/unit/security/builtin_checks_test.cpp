@@ -310,6 +310,51 @@ TEST_F(builtin_check, write_interval_answers_429_with_retry_after) {
   expect_verdict(use->decide(b.get()), {true, 0, nullptr});
 }
 
+TEST_F(builtin_check, one_enveloped_write_at_a_time) {
+  auto made = make("use"); // setpoint of press-1: 0..100, step 10
+  ASSERT_TRUE(made);
+  auto& use = static_cast<expected_use_check&>(*made);
+  request_builder b;
+  b.read("setpoint");
+  use.observe(b.get(), "40");
+  auto write = [&](const char* id, const char* value) {
+    b.mono_now += 10s; // clear of rate limit and write interval
+    b.request_id = id;
+    b.write("setpoint", value);
+    return use.decide(b.get());
+  };
+  // Two concurrent writes of +8 each would add up to 16 > step 10.
+  expect_verdict(write("w1", "48"), {true, 0, nullptr});
+  auto second = write("w2", "56");
+  expect_verdict(second, {false, 429, "a write to setpoint of press-1 is in progress"});
+  EXPECT_EQ(second.retry_after, 1s);
+  // Other properties and reads are not held.
+  b.request_id = "r1";
+  b.read("setpoint");
+  expect_verdict(use.decide(b.get()), {true, 0, nullptr});
+  // The first write is confirmed: the next one steps from 48.
+  b.request_id = "w1";
+  b.write("setpoint", "48");
+  use.observe(b.get(), "48");
+  expect_verdict(write("w3", "56"), {true, 0, nullptr});
+  // A failed write releases its hold without moving the base.
+  b.write("setpoint", "56");
+  use.forget(b.get());
+  EXPECT_EQ(use.envelope().last_value("press-1", "setpoint"), 48.0);
+  expect_verdict(write("w4", "59"), {false, 403, "change 11 from 48 exceeds"});
+  expect_verdict(write("w5", "58"), {true, 0, nullptr});
+  // forget() of another request does not release it.
+  b.request_id = "w4";
+  use.forget(b.get());
+  expect_verdict(write("w6", "50"), {false, 429, "a write to setpoint of press-1 is in progress"});
+  // A hold lapses after 30 s (a backstop).
+  b.mono_now += 31s;
+  b.request_id = "w7";
+  b.write("setpoint", "50");
+  expect_verdict(use.decide(b.get()), {true, 0, nullptr});
+  EXPECT_EQ(use.inspect()["refused"]["write_in_progress"], 2);
+}
+
 TEST_F(builtin_check, envelope_learns_the_previous_value_from_observe) {
   auto made = make("use"); // setpoint of press-1: 0..100, step 10
   ASSERT_TRUE(made);

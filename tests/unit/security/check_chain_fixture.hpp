@@ -172,6 +172,7 @@ struct request_builder {
     = std::chrono::sys_days{std::chrono::year{2026} / 11 / 24} + 12h;
   std::chrono::steady_clock::time_point mono_now
     = std::chrono::steady_clock::time_point{std::chrono::hours{1000}};
+  std::string request_id = "req-1";
 
   request_builder& write(std::string property, std::string value) {
     return to(authz::operation::writeproperty, "PUT", "properties",
@@ -206,7 +207,7 @@ struct request_builder {
 
   check_request get() const {
     check_request r;
-    r.request_id = "req-1";
+    r.request_id = request_id;
     r.subject = &who;
     r.source_address = "10.0.0.7";
     r.thing_id = thing;

@@ -8,6 +8,17 @@ namespace kagami::security {
 
 namespace {
 
+/// The longest a write may hold its property (longer than any request's
+/// budget through the gateway).
+constexpr std::chrono::seconds in_flight_hold{30};
+
+std::string in_flight_key(std::string_view thing, std::string_view property) {
+  std::string key{thing};
+  key += '\0';
+  key += property;
+  return key;
+}
+
 /// The body as JSON; discarded when it is not valid JSON. Never throws.
 nlohmann::json parse_value(std::string_view text) {
   return nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
@@ -33,7 +44,20 @@ verdict expected_use_check::decide(const check_request& req) {
     }
   }
   bool write = req.op == authz::operation::writeproperty;
-  if (write && envelope_.find(req.thing_id, req.affordance) != nullptr) {
+  bool enveloped = write && envelope_.find(req.thing_id, req.affordance) != nullptr;
+  if (enveloped) {
+    auto held = in_flight_.find(in_flight_key(req.thing_id, req.affordance));
+    if (held != in_flight_.end() && held->second.request_id != req.request_id
+        && req.mono_now < held->second.lapses) {
+      ++in_flight_refusals_;
+      return verdict::deny(429,
+                           "a write to " + std::string(req.affordance) + " of "
+                             + std::string(req.thing_id)
+                             + " is in progress; the next step starts from its result",
+                           std::chrono::seconds{1});
+    }
+  }
+  if (enveloped) {
     auto value = parse_value(req.body);
     if (!value.is_number()) {
       ++envelope_refusals_;
@@ -59,7 +83,18 @@ verdict expected_use_check::decide(const check_request& req) {
                            d.retry_after());
     }
   }
+  if (enveloped)
+    in_flight_[in_flight_key(req.thing_id, req.affordance)]
+      = in_flight{std::string{req.request_id}, req.mono_now + in_flight_hold};
   return verdict::allow();
+}
+
+void expected_use_check::forget(const check_request& req) {
+  if (req.op != authz::operation::writeproperty || in_flight_.empty())
+    return;
+  auto held = in_flight_.find(in_flight_key(req.thing_id, req.affordance));
+  if (held != in_flight_.end() && held->second.request_id == req.request_id)
+    in_flight_.erase(held);
 }
 
 void expected_use_check::observe(const check_request& req,
@@ -69,6 +104,8 @@ void expected_use_check::observe(const check_request& req,
     return;
   if (envelope_count_ == 0)
     return;
+  if (req.op == authz::operation::writeproperty)
+    forget(req); // the write is done: the next one starts from its value
   if (req.affordance != "*") {
     // Values of properties without an envelope are not kept: skip parsing.
     if (envelope_.find(req.thing_id, req.affordance) == nullptr)
@@ -99,7 +136,8 @@ nlohmann::json expected_use_check::inspect() const {
           {"refused",
            {{"rate_limit", rate_refusals_},
             {"envelope", envelope_refusals_},
-            {"write_interval", interval_refusals_}}}};
+            {"write_interval", interval_refusals_},
+            {"write_in_progress", in_flight_refusals_}}}};
 }
 
 caf::expected<std::unique_ptr<security_check>>

@@ -11,7 +11,9 @@
 // Section: the format of actors/security/validation/expected_use_config.hpp
 // ({"envelopes": [...], "rate_limit": {...}, "write_interval": {...}}).
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +39,13 @@ namespace kagami::security {
 /// 3. for writeproperty and invokeaction: the thing's minimum write
 ///    interval. An admitted write takes the thing's slot at once, so put this
 ///    check after the checks that may still refuse the request.
+/// 4. one write at a time per enveloped property: the step is checked
+///    against the last value the device confirmed, so a second write while
+///    one is in flight (whose outcome decides the base of the next step)
+///    gets 429 (Retry-After 1). The hold ends with observe() of that write,
+///    with forget() (refused later, failed, not carried out), or after
+///    `in_flight_hold` as a backstop. Concurrent writes can therefore not
+///    add up to more than the operational step.
 /// observe() records numeric values read or written (for "*", each numeric
 /// member of the object read) as the envelope's last known values.
 /// Uses check_request::mono_now as its clock.
@@ -47,6 +56,9 @@ public:
   verdict decide(const check_request& req) override;
 
   void observe(const check_request& req, std::string_view value_json) override;
+
+  /// Releases the in-flight reservation of `req` (see decide()).
+  void forget(const check_request& req) override;
 
   /// Settings, table sizes and refusal counters.
   nlohmann::json inspect() const override;
@@ -64,6 +76,15 @@ private:
   write_interval_gate writes_;
   /// Reused per request: the rate-limit key.
   std::string key_;
+  /// Enveloped properties ("thing\0property") with a write in flight: the
+  /// request that holds it and when the hold lapses (a backstop for a
+  /// request whose outcome never reaches the check).
+  struct in_flight {
+    std::string request_id;
+    std::chrono::steady_clock::time_point lapses;
+  };
+  std::map<std::string, in_flight, std::less<>> in_flight_;
+  uint64_t in_flight_refusals_ = 0;
   uint64_t rate_refusals_ = 0;
   uint64_t envelope_refusals_ = 0;
   uint64_t interval_refusals_ = 0;
