@@ -99,7 +99,7 @@ nlohmann::json optional_port_json(const std::optional<port_ref>& p) {
   return p ? port_json(*p) : nlohmann::json(nullptr);
 }
 
-nlohmann::json link_json(const link& l) {
+nlohmann::json link_json(const element_link& l) {
   return {{"a", port_json(l.a)},
           {"b", port_json(l.b)},
           {"both_sides", l.both_sides}};
@@ -244,14 +244,28 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
     if (owners.size() != 1 || s == seen.end() || linked.count(owners[0]) > 0)
       continue;
     const auto& id = owners.front();
-    std::vector<sighting> own_edge;
-    for (const auto& x : access_sightings(s->second, uplinks))
-      if (x.at.element_id != id && facing[x.at].size() == 1)
-        own_edge.push_back(x);
-    if (own_edge.empty())
+    auto access = access_sightings(s->second, uplinks);
+    auto edge_key = [&](const sighting& x) {
+      return std::tuple{facing[x.at].size(), learned_count[x.at], x.at};
+    };
+    const sighting* edge = nullptr;
+    for (const auto& x : access)
+      if (x.at.element_id != id && (edge == nullptr || edge_key(x) < edge_key(*edge)))
+        edge = &x;
+    if (edge == nullptr)
       continue;
-    port_ref at = choose(own_edge).at, own{id, 0};
-    g.links_.insert(at < own ? link{at, own, false} : link{own, at, false});
+    port_ref at = edge->at, own{id, 0};
+    const auto& peer_chassis = g.elements_[at.element_id].info.chassis_mac;
+    if (auto back = seen.find(peer_chassis); back != seen.end()) {
+      std::optional<port_ref> best;
+      for (const auto& x : back->second)
+        if (x.at.element_id == id && (!best || x.at < *best))
+          best = x.at;
+      if (best)
+        own = *best;
+    }
+    g.links_.insert(at < own ? element_link{at, own, false}
+                             : element_link{own, at, false});
   }
   for (const auto& [port, ids] : facing)
     uplinks.insert(port);
@@ -422,7 +436,7 @@ nlohmann::json topology_diff::to_json() const {
     moved.push_back({{"mac", m.mac},
                      {"from", optional_port_json(m.from)},
                      {"to", optional_port_json(m.to)}});
-  auto links = [](const std::vector<link>& ls) {
+  auto links = [](const std::vector<element_link>& ls) {
     auto out = nlohmann::json::array();
     for (const auto& l : ls)
       out.push_back(link_json(l));

@@ -32,8 +32,12 @@
 //    conflict: the port of the most recent report wins, then the smallest
 //    element id, then the smallest port; the conflict is recorded. A device
 //    seen only on uplinks has no attachment.
-// 6. An element that has no LLDP link but whose chassis MAC another element
-//    learned on an access port (rule 5) is linked there (its own port 0).
+// 6. An element that has no LLDP link but whose chassis MAC other elements
+//    learned on ports that are no uplinks (rule 4) is linked at the edge
+//    one: the port that learned the fewest element chassis, then the fewest
+//    MACs, then the smallest port. Its own end is its smallest port that
+//    learned the peer's chassis, else port 0. Ports that learned an
+//    element's chassis then count as uplinks for rule 5.
 // 7. Reachability runs from the gateway's element over the links. Devices
 //    with no attachment, on an element not reachable, or known from
 //    onboarding but seen nowhere, are `unreachable` (to be probed by TTL).
@@ -54,14 +58,14 @@
 namespace kagami::topology {
 
 /// A link between two element ports; `a < b`.
-struct link {
+struct element_link {
   port_ref a;
   port_ref b;
   bool both_sides = false; ///< LLDP saw it from both ends.
-  auto operator<=>(const link& other) const {
+  auto operator<=>(const element_link& other) const {
     return std::tie(a, b) <=> std::tie(other.a, other.b);
   }
-  bool operator==(const link& other) const {
+  bool operator==(const element_link& other) const {
     return a == other.a && b == other.b;
   }
 };
@@ -121,7 +125,7 @@ public:
   const std::map<std::string, element_node>& elements() const {
     return elements_;
   }
-  const std::set<link>& links() const {
+  const std::set<element_link>& links() const {
     return links_;
   }
   /// By lower-case MAC.
@@ -147,7 +151,7 @@ public:
 
 private:
   std::map<std::string, element_node> elements_;
-  std::set<link> links_;
+  std::set<element_link> links_;
   std::map<std::string, device_node> devices_;
   std::string gateway_mac_;
   std::optional<port_ref> gateway_attachment_;
@@ -169,8 +173,8 @@ struct topology_diff {
   std::vector<std::string> added_devices;   ///< Sorted MACs.
   std::vector<std::string> removed_devices; ///< Sorted MACs.
   std::vector<moved_device> moved_devices;  ///< By MAC.
-  std::vector<link> added_links;
-  std::vector<link> removed_links;
+  std::vector<element_link> added_links;
+  std::vector<element_link> removed_links;
 
   bool empty() const;
   nlohmann::json to_json() const;
