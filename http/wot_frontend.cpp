@@ -468,7 +468,19 @@ private:
                              503, "too many open alert streams", x->request.path)));
     if (!cfg_.access->record_admitted(a, "admin"))
       return;
-    alert_streams_.push_back(x->responder->open_event_stream());
+    auto stream = x->responder->open_event_stream();
+    alert_streams_.push_back(stream);
+    // A closed stream leaves at once (it counts against max_event_streams),
+    // and the last one unsubscribes from the validator.
+    std::weak_ptr<http::event_stream> weak_stream = stream;
+    stream->on_close([weak = weak_from_this(), weak_stream] {
+      if (auto c = weak.lock())
+        c->post([weak, weak_stream] {
+          if (auto c = weak.lock(); c && !c->terminated_)
+            c->alert_stream_closed(weak_stream);
+        });
+    });
+    arm_keepalive();
     if (alerts_subscribed_)
       return;
     alerts_subscribed_ = true;
@@ -488,12 +500,24 @@ private:
     alert_streams_.clear();
   }
 
-  /// An alert from the log validator: to every open admin stream; the last
-  /// stream gone, the frontend unsubscribes.
+  void alert_stream_closed(const std::weak_ptr<http::event_stream>& closed) {
+    auto s = closed.lock();
+    alert_streams_.erase(std::remove_if(alert_streams_.begin(), alert_streams_.end(),
+                                        [&](const std::shared_ptr<http::event_stream>& x) {
+                                          return x == s || x->closed();
+                                        }),
+                         alert_streams_.end());
+    relay_alert({});
+  }
+
+  /// An alert from the log validator: to every open admin stream (none for
+  /// an empty `json`: only the clean-up); the last stream gone, the
+  /// frontend unsubscribes.
   void relay_alert(const std::string& json) {
     alert_streams_.erase(std::remove_if(alert_streams_.begin(), alert_streams_.end(),
                                         [&](const std::shared_ptr<http::event_stream>& s) {
-                                          return !s->send("alert", json);
+                                          return json.empty() ? s->closed()
+                                                              : !s->send("alert", json);
                                         }),
                          alert_streams_.end());
     if (alert_streams_.empty() && alerts_subscribed_ && cfg_.alerts) {
@@ -699,7 +723,7 @@ private:
   }
 
   void arm_keepalive() {
-    if (keepalive_armed_ || open_streams_ == 0)
+    if (keepalive_armed_ || (open_streams_ == 0 && alert_streams_.empty()))
       return;
     keepalive_armed_ = true;
     self_->delayed_send(handle_, cfg_.keepalive_interval, caf::tick_atom::value);
@@ -710,6 +734,8 @@ private:
     for (auto& [key, sub] : subs_)
       for (auto& s : sub.streams)
         s.stream->send_comment("keep-alive");
+    for (auto& s : alert_streams_)
+      s->send_comment("keep-alive");
     arm_keepalive();
   }
 
