@@ -1,6 +1,5 @@
 #include "protocols/snmp/if_mib.hpp"
 
-#include "actors/core/error.hpp"
 #include "protocols/snmp/table_rows.hpp"
 
 namespace kagami::protocols::snmp {
@@ -13,10 +12,7 @@ const object_identifier if_x_entry = {1, 3, 6, 1, 2, 1, 31, 1, 1, 1};
 caf::expected<uint32_t> if_index_of(const table_row& row, const object_identifier& entry) {
   if (row.index.size() == 1 && row.index[0] != 0)
     return row.index[0];
-  auto oid = entry;
-  oid.push_back(row.cells.begin()->first);
-  oid.insert(oid.end(), row.index.begin(), row.index.end());
-  return make_error(ec::device_bad_reply, to_string(oid) + ": not a valid ifIndex");
+  return index_error(entry, row, "not a valid ifIndex");
 }
 
 std::string text_of(const std::optional<std::vector<uint8_t>>& bytes) {
@@ -51,8 +47,6 @@ decode_interfaces(const std::vector<varbind>& varbinds, const decode_limits& lim
     state.oper_status = read_integer(row, 8, "ifOperStatus");
     state.degraded.insert(state.degraded.end(), row.degraded.begin(), row.degraded.end());
   }
-  if (result.size() + x_rows->size() > 2 * limits.max_rows)
-    return make_error(ec::device_bad_reply, "too many interfaces");
   for (auto& row : *x_rows) {
     auto index = if_index_of(row, if_x_entry);
     if (!index)

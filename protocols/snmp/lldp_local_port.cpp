@@ -40,13 +40,8 @@ decode_lldp_local_ports(const std::vector<varbind>& varbinds, const decode_limit
     return rows.error();
   std::map<uint32_t, lldp_local_port> result;
   for (auto& row : *rows) {
-    if (row.index.size() != 1) {
-      auto oid = loc_port_entry;
-      oid.push_back(row.cells.begin()->first);
-      oid.insert(oid.end(), row.index.begin(), row.index.end());
-      return make_error(ec::device_bad_reply,
-                        to_string(oid) + ": lldpLocPortTable index is not one lldpLocPortNum");
-    }
+    if (row.index.size() != 1)
+      return index_error(loc_port_entry, row, "lldpLocPortTable index is not one lldpLocPortNum");
     require_columns(row, loc_port_entry,
                     {{2, "lldpLocPortIdSubtype"}, {3, "lldpLocPortId"}});
     lldp_local_port port;

@@ -17,14 +17,6 @@ const object_identifier org_def_entry = {1, 0, 8802, 1, 1, 2, 1, 4, 4, 1};
 
 using remote_key = std::tuple<uint32_t, uint32_t, uint32_t>;
 
-caf::error bad_index(const object_identifier& entry, const table_row& row,
-                     const char* why) {
-  auto oid = entry;
-  oid.push_back(row.cells.begin()->first);
-  oid.insert(oid.end(), row.index.begin(), row.index.end());
-  return make_error(ec::device_bad_reply, to_string(oid) + ": " + why);
-}
-
 bool octets(const object_identifier& index, size_t from, size_t count,
             std::vector<uint8_t>& out) {
   if (from + count > index.size())
@@ -97,7 +89,7 @@ decode_lldp_remote(const std::vector<varbind>& varbinds, const decode_limits& li
   std::map<remote_key, lldp_neighbour> all;
   for (auto& row : *rem_rows) {
     if (row.index.size() != 3)
-      return bad_index(rem_entry, row, "lldpRemTable index is not timeMark.localPortNum.remIndex");
+      return index_error(rem_entry, row, "lldpRemTable index is not timeMark.localPortNum.remIndex");
     auto& n = neighbour_at(all, row.index);
     require_columns(row, rem_entry,
                     {{4, "lldpRemChassisIdSubtype"},
@@ -121,7 +113,7 @@ decode_lldp_remote(const std::vector<varbind>& varbinds, const decode_limits& li
     std::vector<uint8_t> address;
     if (row.index.size() < 5 || row.index[4] != row.index.size() - 5
         || !octets(row.index, 5, row.index[4], address))
-      return bad_index(man_addr_entry, row, "lldpRemManAddrTable index is malformed");
+      return index_error(man_addr_entry, row, "lldpRemManAddrTable index is malformed");
     bool known = all.count({row.index[0], row.index[1], row.index[2]}) > 0;
     auto& n = neighbour_at(all, row.index);
     if (!known)
@@ -134,7 +126,7 @@ decode_lldp_remote(const std::vector<varbind>& varbinds, const decode_limits& li
     // timeMark.localPortNum.remIndex.oui(3).subtype.infoIndex
     std::vector<uint8_t> oui;
     if (row.index.size() != 8 || !octets(row.index, 3, 3, oui))
-      return bad_index(org_def_entry, row, "lldpRemOrgDefInfoTable index is malformed");
+      return index_error(org_def_entry, row, "lldpRemOrgDefInfoTable index is malformed");
     bool known = all.count({row.index[0], row.index[1], row.index[2]}) > 0;
     auto& n = neighbour_at(all, row.index);
     if (!known)

@@ -35,15 +35,32 @@ gather_rows(const std::vector<varbind>& varbinds, const object_identifier& entry
   return result;
 }
 
+namespace {
+
+object_identifier cell_oid(const object_identifier& entry, uint32_t column,
+                           const object_identifier& index) {
+  auto oid = entry;
+  oid.push_back(column);
+  oid.insert(oid.end(), index.begin(), index.end());
+  return oid;
+}
+
+} // namespace
+
+caf::error index_error(const object_identifier& entry, const table_row& row,
+                       const std::string& why) {
+  return make_error(ec::device_bad_reply,
+                    to_string(cell_oid(entry, row.cells.begin()->first, row.index)) + ": "
+                      + why);
+}
+
 void require_columns(table_row& row, const object_identifier& entry,
                      const std::map<uint32_t, std::string>& required) {
   for (auto& [column, name] : required) {
     if (row.cells.count(column) > 0)
       continue;
-    auto oid = entry;
-    oid.push_back(column);
-    oid.insert(oid.end(), row.index.begin(), row.index.end());
-    row.degraded.push_back("missing " + name + " (" + to_string(oid) + ")");
+    row.degraded.push_back("missing " + name + " ("
+                           + to_string(cell_oid(entry, column, row.index)) + ")");
   }
 }
 

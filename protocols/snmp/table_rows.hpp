@@ -35,6 +35,11 @@ caf::expected<std::vector<table_row>>
 gather_rows(const std::vector<varbind>& varbinds, const object_identifier& entry,
             const decode_limits& limits);
 
+/// ec::device_bad_reply "<OID of the row's first cell>: <why>", for an index
+/// that does not fit the table.
+caf::error index_error(const object_identifier& entry, const table_row& row,
+                       const std::string& why);
+
 /// Marks `row` degraded for every column of `required` it lacks, naming the
 /// column as "<column name> (<entry>.<column>.<index>)".
 void require_columns(table_row& row, const object_identifier& entry,
