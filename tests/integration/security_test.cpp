@@ -38,6 +38,7 @@
 #include "tests/integration/child_process.hpp"
 #include "tests/integration/gateway_fixture.hpp" // port_of, the binaries' paths
 #include "tests/integration/raw_http_client.hpp"
+#include "tests/integration/shell_command.hpp"
 
 namespace kagami::test {
 namespace {
@@ -51,25 +52,8 @@ const std::string audit_bin = KAGAMI_AUDIT_BIN;
 
 // --- child commands --------------------------------------------------------
 
-struct command_result {
-  int exit_code = -1;
-  std::string output; // stdout and stderr
-};
-
-/// Runs `cmd` with /bin/sh, stdin from /dev/null; every argument is a temp
-/// path or a constant, so no quoting is needed.
 command_result run(const std::string& cmd) {
-  command_result r;
-  FILE* p = ::popen(("exec 2>&1 </dev/null; " + cmd).c_str(), "r");
-  if (p == nullptr)
-    return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-    r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return run_shell(cmd);
 }
 
 bool has(const std::string& text, const std::string& part) {

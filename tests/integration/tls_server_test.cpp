@@ -25,33 +25,19 @@
 
 #include "http/tls_identity.hpp"
 #include "tests/integration/raw_http_client.hpp"
+#include "tests/integration/shell_command.hpp"
 
 namespace kagami::http {
 namespace {
 
 using namespace std::chrono_literals;
+using test::command_result;
 using test::raw_connection;
 namespace fs = std::filesystem;
 
-struct command_result {
-  int exit_code = -1;
-  std::string output; // stdout and stderr
-};
-
-/// Runs `cmd` with /bin/sh, stdin from /dev/null; every argument the tests
-/// pass is a mkdtemp path or a constant, so no quoting is needed.
+/// Every argument the tests pass is a mkdtemp path or a constant.
 command_result run(const std::string& cmd) {
-  command_result r;
-  FILE* p = ::popen(("exec 2>&1 </dev/null; " + cmd).c_str(), "r");
-  if (p == nullptr)
-    return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-    r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return test::run_shell(cmd);
 }
 
 /// A temporary directory with the gateway certificate and a test PKI:

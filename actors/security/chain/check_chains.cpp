@@ -289,37 +289,38 @@ verdict check_chains::run(const check_request& req) {
   return verdict::allow();
 }
 
-void check_chains::observe(const check_request& req,
-                           std::string_view value_json) {
-  if (req.subject == nullptr)
-    return;
-  static const std::vector<std::string> no_tags;
-  auto& c = state_->chain_of(state_->select_rule(
-    req.thing_id, req.thing_model, req.thing_tags ? *req.thing_tags : no_tags,
-    *req.subject));
-  for (auto* check : c.checks) {
-    try {
-      check->observe(req, value_json);
-    } catch (...) {
-      // A check's bookkeeping must not fail the request that already ran.
-    }
-  }
-}
+namespace {
 
-void check_chains::forget(const check_request& req) {
+/// Calls `f` on every check of the chain selected for `req`; exceptions are
+/// swallowed: a check's bookkeeping must not fail a request that already
+/// ran (or was already refused).
+template <class State, class F>
+void for_each_selected(State& state, const check_request& req, F f) {
   if (req.subject == nullptr)
     return;
   static const std::vector<std::string> no_tags;
-  auto& c = state_->chain_of(state_->select_rule(
+  auto& c = state.chain_of(state.select_rule(
     req.thing_id, req.thing_model, req.thing_tags ? *req.thing_tags : no_tags,
     *req.subject));
   for (auto* check : c.checks) {
     try {
-      check->forget(req);
+      f(*check);
     } catch (...) {
       // Bookkeeping only.
     }
   }
+}
+
+} // namespace
+
+void check_chains::observe(const check_request& req,
+                           std::string_view value_json) {
+  for_each_selected(*state_, req,
+                    [&](security_check& c) { c.observe(req, value_json); });
+}
+
+void check_chains::forget(const check_request& req) {
+  for_each_selected(*state_, req, [&](security_check& c) { c.forget(req); });
 }
 
 nlohmann::json check_chains::inspect() const {
