@@ -5,45 +5,6 @@
 
 namespace kagami::protocols::http_device {
 
-size_t json_nesting_depth(std::string_view text, size_t cap) {
-  size_t depth = 0;
-  size_t deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '[':
-      case '{':
-        if (++depth > deepest) {
-          deepest = depth;
-          if (deepest >= cap)
-            return deepest;
-        }
-        break;
-      case ']':
-      case '}':
-        if (depth > 0)
-          --depth;
-        break;
-      default:
-        break;
-    }
-  }
-  return deepest;
-}
-
 caf::expected<nlohmann::json> parse_reply(std::string_view body) {
   if (body.size() > reply_limits::body_limit)
     return make_error(ec::device_bad_reply, "reply body exceeds "

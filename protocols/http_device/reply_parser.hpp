@@ -10,6 +10,8 @@
 #include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
 
+#include "config/json_depth.hpp"
+
 namespace kagami::protocols::http_device {
 
 /// The limits of one device reply.
@@ -24,9 +26,8 @@ struct reply_limits {
   static constexpr size_t max_depth = 64;
 };
 
-/// The deepest nesting of JSON arrays and objects in `text`, counting only
-/// brackets outside strings. Works on any bytes; stops counting at `cap`.
-size_t json_nesting_depth(std::string_view text, size_t cap);
+/// The depth measure parse_reply applies (config/json_depth.hpp).
+using config::json_nesting_depth;
 
 /// Parses a reply body as one JSON value. Fails with ec::device_bad_reply when
 /// the body is larger than reply_limits::body_limit, nests deeper than

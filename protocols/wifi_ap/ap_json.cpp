@@ -3,6 +3,7 @@
 #include <string>
 
 #include "actors/core/error.hpp"
+#include "config/json_depth.hpp"
 
 namespace kagami::protocols::wifi_ap {
 
@@ -11,27 +12,9 @@ caf::expected<nlohmann::json> parse_bounded_json(std::string_view body,
   if (body.size() > limits.max_body_bytes)
     return make_error(ec::device_bad_reply, ": body longer than "
                         + std::to_string(limits.max_body_bytes) + " bytes");
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limits.max_depth)
-        return make_error(ec::device_bad_reply, ": nested deeper than "
-                            + std::to_string(limits.max_depth));
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
+  if (config::json_nesting_depth(body, limits.max_depth + 1) > limits.max_depth)
+    return make_error(ec::device_bad_reply, ": nested deeper than "
+                        + std::to_string(limits.max_depth));
   auto result = nlohmann::json::parse(body.begin(), body.end(), nullptr,
                                       /*allow_exceptions=*/false);
   if (result.is_discarded())

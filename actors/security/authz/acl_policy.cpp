@@ -4,6 +4,7 @@
 #include <array>
 
 #include "actors/core/error.hpp"
+#include "config/json_depth.hpp"
 
 namespace kagami::security::authz {
 
@@ -46,33 +47,6 @@ std::optional<int> parse_hh_mm(std::string_view s) {
   if (h > 24 || m > 59 || (h == 24 && m != 0))
     return std::nullopt;
   return h * 60 + m;
-}
-
-// The deepest nesting of arrays and objects outside strings; stops at cap.
-size_t nesting_depth(std::string_view text, size_t cap) {
-  size_t depth = 0, max = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max = std::max(max, ++depth);
-      if (max > cap)
-        return max;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return max;
 }
 
 // A quoted copy of untrusted text for error details, cut to 64 bytes.
@@ -471,7 +445,7 @@ parse_acl_rules(std::string_view text, const acl_limits& limits) {
     return make_error(ec::config_invalid,
                       "/: rules file larger than "
                         + std::to_string(limits.max_bytes) + " bytes");
-  if (nesting_depth(text, limits.max_depth) > limits.max_depth)
+  if (config::json_nesting_depth(text, limits.max_depth + 1) > limits.max_depth)
     return make_error(ec::config_invalid,
                       "/: nested deeper than "
                         + std::to_string(limits.max_depth) + " levels");
