@@ -2,6 +2,7 @@
 //
 //   kagami-devsim modbus --config FILE [--listen HOST:PORT]
 //   kagami-devsim http   --config FILE [--listen HOST:PORT]
+//   kagami-devsim ap     --config FILE [--listen HOST:PORT]
 //   kagami-devsim upnp   --config FILE [--listen IPV4:PORT] [--ssdp-port N]
 //                        [--no-multicast] [--notify-to IPV4:PORT]...
 //
@@ -23,6 +24,7 @@
 
 #include "actors/core/error.hpp"
 #include "config/network_address.hpp"
+#include "tools/devsim/ap_simulator.hpp"
 #include "tools/devsim/http_simulator.hpp"
 #include "tools/devsim/modbus_simulator.hpp"
 #include "tools/devsim/upnp_simulator.hpp"
@@ -66,12 +68,15 @@ int serve(caf::expected<std::unique_ptr<Simulator>> started, const char* kind,
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kagami-devsim: simulated Modbus/TCP, HTTP/JSON and UPnP devices"};
+  CLI::App app{"kagami-devsim: simulated Modbus/TCP, HTTP/JSON and UPnP devices and a "
+               "Wi-Fi access point"};
   app.require_subcommand(1);
   std::string config_file;
   std::string listen = "127.0.0.1:0";
   for (auto* sub : {app.add_subcommand("modbus", "simulate a Modbus/TCP device"),
-                    app.add_subcommand("http", "simulate an HTTP/JSON device")}) {
+                    app.add_subcommand("http", "simulate an HTTP/JSON device"),
+                    app.add_subcommand("ap", "simulate a Wi-Fi access point "
+                                             "(kagami-sim-ap management API)")}) {
     sub->add_option("--config", config_file, "simulator config (JSON)")->required();
     sub->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
   }
@@ -120,6 +125,16 @@ int main(int argc, char** argv) {
     return serve(devsim::upnp_simulator::start(std::get<devsim::upnp_sim_config>(cfg),
                                                where->host, where->port, net),
                  "upnp", set);
+  }
+  if (app.got_subcommand("ap")) {
+    auto cfg = devsim::parse_ap_sim_config(text, config_file);
+    if (auto* err = std::get_if<devsim::sim_config_error>(&cfg)) {
+      std::cerr << "kagami-devsim: " << err->to_string() << "\n";
+      return 2;
+    }
+    return serve(devsim::ap_simulator::start(std::get<devsim::ap_sim_config>(cfg),
+                                             where->host, where->port),
+                 "ap", set);
   }
   if (modbus) {
     auto cfg = devsim::parse_modbus_sim_config(text, config_file);
