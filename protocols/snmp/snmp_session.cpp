@@ -22,9 +22,15 @@ namespace {
 
 constexpr uint64_t max_sub_identifier = std::numeric_limits<uint32_t>::max();
 
-/// Initializes net-snmp once per process: no snmp.conf, no MIB files, no
-/// persistent state (nothing under /var/lib/snmp).
-void init_netsnmp_once() {
+/// The persistent directory net-snmp is given. It can never exist (a path
+/// under a character device), so nothing is written anywhere: Debian's
+/// net-snmp creates SNMP_PERSISTENT_DIR/cert_indexes at init_snmp even
+/// with persistence disabled.
+constexpr const char* no_persistent_dir = "/dev/null/kagami-snmp-state";
+
+} // namespace
+
+void init_snmp_library() {
   static std::once_flag once;
   std::call_once(once, [] {
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
@@ -32,13 +38,17 @@ void init_netsnmp_once() {
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES, 1);
-    // No MIB directory and no MIB modules: OIDs stay numeric. The module
-    // list comes from $MIBS (or the built-in default when it is unset);
-    // with no directory to search, nothing is read either way.
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
+                          no_persistent_dir);
+    // No MIB modules and no MIB directory: OIDs stay numeric, no file is
+    // read. init_snmp takes the module list from $MIBS only.
+    setenv("MIBS", "", 1);
     netsnmp_set_mib_directory("");
     init_snmp("kagami");
   });
 }
+
+namespace {
 
 struct pdu_deleter {
   void operator()(netsnmp_pdu* p) const {
@@ -452,7 +462,7 @@ caf::expected<std::unique_ptr<snmp_client>> open_snmp_session(const session_conf
   auto peer = transport_address(config.address);
   if (!peer)
     return peer.error();
-  init_netsnmp_once();
+  init_snmp_library();
   netsnmp_session session;
   snmp_sess_init(&session);
   session.version = SNMP_VERSION_2c;

@@ -10,10 +10,11 @@
 // from different threads at once. Every call blocks for at most
 // timeout * (retries + 1) per request; a walk also stops at its deadline.
 //
-// Process-wide: the first open_snmp_session() initializes net-snmp once
-// (std::call_once) without loading MIBs or reading snmp.conf files and
-// with persistent state disabled, so nothing is read from /etc/snmp or
-// /usr/share/snmp/mibs or written under /var/lib/snmp.
+// Process-wide: init_snmp_library() (called by the first
+// open_snmp_session()) initializes net-snmp once without loading MIBs or
+// reading snmp.conf files and with persistent state disabled, so nothing is
+// read from /etc/snmp or /usr/share/snmp/mibs or written under
+// /var/lib/snmp.
 
 #include <chrono>
 #include <cstddef>
@@ -94,6 +95,12 @@ public:
   /// read-only community, notWritable, wrongValue, ...).
   virtual caf::error set_integer(const object_identifier& oid, int64_t value) = 0;
 };
+
+/// Initializes net-snmp for this process, once (std::call_once): no
+/// snmp.conf files, no MIB modules (it sets MIBS= in the environment), no
+/// persistent state. open_snmp_session calls it; because it changes the
+/// environment, call it from main() before other threads start.
+void init_snmp_library();
 
 /// Opens a net-snmp session to `config.address` (no packet is sent yet).
 /// ec::config_invalid when validate() fails, ec::unavailable when net-snmp
