@@ -19,6 +19,7 @@
 #include "config/design_info.hpp"
 #include "config/device_model.hpp"
 #include "config/discovery_config.hpp"
+#include "config/network_config.hpp"
 #include "config/vendor_db.hpp"
 
 namespace kagami::config {
@@ -94,6 +95,8 @@ struct site_config {
   config::vendor_db vendor_db;
   /// The discovery sources; all off by default.
   discovery_config discovery;
+  /// The network elements and the topology refresh; empty by default.
+  network_config network;
   /// The "security" section as written (an object; null when absent). Its
   /// parts are decoded by the security components themselves at start-up
   /// (tools/kagamid/security_setup.cpp), which name the field on error.

@@ -7,6 +7,7 @@
 #include "config/design_parser.hpp"
 #include "config/json_reader.hpp"
 #include "config/model_parser.hpp"
+#include "config/network_parser.hpp"
 #include "config/network_address.hpp"
 #include "config/site_config.hpp"
 #include "config/syntax.hpp"
@@ -211,7 +212,7 @@ site_config read_site(error_sink& sink, const json_value& doc,
   object_reader r{sink, doc, ""};
   if (!r.known_keys({"$schema", "site", "listen", "dataDir", "publicBaseUrl",
                      "timeouts", "http", "scheduler", "models", "devices",
-                     "design", "vendorDb", "discovery", "security"}))
+                     "design", "vendorDb", "discovery", "network", "security"}))
     return site;
   std::string schema;
   r.read("$schema", schema);
@@ -242,6 +243,9 @@ site_config read_site(error_sink& sink, const json_value& doc,
     read_devices(r, site);
   if (sink.ok())
     read_onboarding(r, base_dir, read, site);
+  if (sink.ok())
+    if (auto n = r.get_object("network"))
+      read_network(object_reader{sink, *n, r.path("network")}, site.network);
   if (auto sec = r.get_object("security"))
     site.security = nlohmann::json::parse(sec->dump());
   site.base_dir = base_dir;
