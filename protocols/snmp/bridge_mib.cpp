@@ -13,6 +13,9 @@ const object_identifier base_port_if_index = {1, 3, 6, 1, 2, 1, 17, 1, 4, 1, 2};
 const object_identifier fdb_entry = {1, 3, 6, 1, 2, 1, 17, 4, 3, 1};
 
 constexpr int64_t fdb_learned = 3;
+/// A static entry an administrator pinned (MAC pinning): where the device is
+/// by the switch's own configuration.
+constexpr int64_t fdb_mgmt = 5;
 
 caf::error bad(const object_identifier& oid, const std::string& why) {
   return make_error(ec::device_bad_reply, to_string(oid) + ": " + why);
@@ -88,7 +91,7 @@ decode_forwarding_table(const std::vector<varbind>& varbinds,
         reject(why);
       continue;
     }
-    if (*status != fdb_learned)
+    if (*status != fdb_learned && *status != fdb_mgmt)
       continue;
     if (*port < 0 || *port > std::numeric_limits<uint32_t>::max()) {
       reject("dot1dTpFdbPort " + std::to_string(*port) + " out of range");

@@ -28,12 +28,13 @@ decode_bridge_port_if_index(const std::vector<varbind>& varbinds,
 /// The learned entries of the forwarding table, located.
 struct forwarding_table {
   /// "02:99:00:00:00:11" (lower case) -> ifIndex, for rows with status
-  /// learned(3) whose port maps through dot1dBasePortIfIndex.
+  /// learned(3) or mgmt(5) (a static, pinned entry) whose port maps through
+  /// dot1dBasePortIfIndex.
   std::map<std::string, uint32_t> if_index_by_mac;
   /// One reason per row that was skipped because it is malformed or
   /// incomplete (each names the OID), or learned on a port without an
-  /// ifIndex. Rows with other statuses (self, mgmt, other, invalid) are
-  /// skipped silently.
+  /// ifIndex. Rows with other statuses (self, other, invalid) are skipped
+  /// silently.
   std::vector<std::string> degraded;
 
   friend bool operator==(const forwarding_table&, const forwarding_table&) = default;

@@ -139,6 +139,8 @@ network::element_reading to_element_reading(const topology::element& reporter,
     auto& port = ports[index];
     port.port_id = index;
     port.name = port_name(state);
+    if (state.phys_address.size() == 6)
+      port.mac = hex_text(state.phys_address);
   }
   auto port_at = [&](uint32_t if_index) -> topology::port_observation& {
     auto& port = ports[if_index];

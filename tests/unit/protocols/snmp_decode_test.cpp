@@ -373,12 +373,18 @@ const char* bridge_walk = R"(.1.3.6.1.2.1.17.1.4.1.2.1 = INTEGER: 3
 .1.3.6.1.2.1.17.1.4.1.2.2 = INTEGER: 4
 .1.3.6.1.2.1.17.4.3.1.1.2.153.0.0.0.17 = Hex-STRING: 02 99 00 00 00 11 
 .1.3.6.1.2.1.17.4.3.1.1.2.153.0.0.0.18 = Hex-STRING: 02 99 00 00 00 12 
+.1.3.6.1.2.1.17.4.3.1.1.2.153.0.0.0.21 = Hex-STRING: 02 99 00 00 00 15 
+.1.3.6.1.2.1.17.4.3.1.1.2.153.0.0.0.22 = Hex-STRING: 02 99 00 00 00 16 
 .1.3.6.1.2.1.17.4.3.1.1.154.27.44.61.78.3 = Hex-STRING: 9A 1B 2C 3D 4E 03 
 .1.3.6.1.2.1.17.4.3.1.2.2.153.0.0.0.17 = INTEGER: 1
 .1.3.6.1.2.1.17.4.3.1.2.2.153.0.0.0.18 = INTEGER: 2
+.1.3.6.1.2.1.17.4.3.1.2.2.153.0.0.0.21 = INTEGER: 2
+.1.3.6.1.2.1.17.4.3.1.2.2.153.0.0.0.22 = INTEGER: 2
 .1.3.6.1.2.1.17.4.3.1.2.154.27.44.61.78.3 = INTEGER: 0
 .1.3.6.1.2.1.17.4.3.1.3.2.153.0.0.0.17 = INTEGER: 3
 .1.3.6.1.2.1.17.4.3.1.3.2.153.0.0.0.18 = INTEGER: 3
+.1.3.6.1.2.1.17.4.3.1.3.2.153.0.0.0.21 = INTEGER: 5
+.1.3.6.1.2.1.17.4.3.1.3.2.153.0.0.0.22 = INTEGER: 2
 .1.3.6.1.2.1.17.4.3.1.3.154.27.44.61.78.3 = INTEGER: 4
 )";
 
@@ -390,8 +396,11 @@ TEST(snmp_bridge_mib, maps_learned_macs_to_if_index) {
   EXPECT_EQ(*ports, (std::map<uint32_t, uint32_t>{{1, 3}, {2, 4}}));
   auto fdb = decode_forwarding_table(varbinds, *ports);
   ASSERT_TRUE(fdb) << to_string(fdb.error());
-  EXPECT_EQ(fdb->if_index_by_mac, (std::map<std::string, uint32_t>{
-                                    {"02:99:00:00:00:11", 3}, {"02:99:00:00:00:12", 4}}));
+  // learned(3) and mgmt(5, a pinned static entry) locate a MAC; self(4)
+  // and invalid(2) do not.
+  EXPECT_EQ(fdb->if_index_by_mac, (std::map<std::string, uint32_t>{{"02:99:00:00:00:11", 3},
+                                                                    {"02:99:00:00:00:12", 4},
+                                                                    {"02:99:00:00:00:15", 4}}));
   EXPECT_TRUE(fdb->degraded.empty());
 }
 
