@@ -130,6 +130,8 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
     node.observed_at_ms = r->observed_at_ms;
     for (const auto& p : r->ports)
       node.ports.emplace(p.port_id, p.name);
+    for (const auto& why : r->degraded)
+      node.flags.push_back("degraded: " + why);
     if (!node.info.chassis_mac.empty())
       chassis_owners[node.info.chassis_mac].push_back(id);
   }
@@ -137,6 +139,18 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
     if (owners.size() > 1)
       for (const auto& id : owners)
         g.elements_[id].flags.push_back("duplicate chassis id " + chassis);
+  // Port MACs: aliases of their element (rule 1b), and the ports they name.
+  std::unordered_map<std::string, std::string> alias_owner;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::uint32_t>> port_by_mac;
+  for (const auto& [id, r] : latest)
+    for (const auto& p : r->ports) {
+      auto mac = lower(p.mac);
+      if (mac.empty() || mac == "00:00:00:00:00:00")
+        continue;
+      port_by_mac[id].emplace(mac, p.port_id);
+      if (chassis_owners.count(mac) == 0)
+        alias_owner.emplace(mac, id);
+    }
   // Rules 2-4: links, uplinks, sightings.
   std::unordered_set<port_ref, port_ref_hash> uplinks;
   std::unordered_map<port_ref, size_t, port_ref_hash> learned_count;
@@ -155,15 +169,22 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
           uplinks.insert(here);
           continue;
         }
-        auto owners = chassis_owners.find(chassis);
-        if (owners == chassis_owners.end()) {
+        std::vector<std::string> alias;
+        const std::vector<std::string>* owned = nullptr;
+        if (auto owners = chassis_owners.find(chassis); owners != chassis_owners.end()) {
+          owned = &owners->second;
+        } else if (auto a = alias_owner.find(chassis); a != alias_owner.end()) {
+          alias.push_back(a->second);
+          owned = &alias;
+        }
+        if (owned == nullptr) {
           seen[chassis].push_back({here, r->observed_at_ms, nullptr});
           continue;
         }
         uplinks.insert(here);
-        if (owners->second.size() != 1 || owners->second.front() == id)
+        if (owned->size() != 1 || owned->front() == id)
           continue;
-        const auto& peer = g.elements_[owners->second.front()];
+        const auto& peer = g.elements_[owned->front()];
         port_ref there{peer.info.id, 0};
         auto named = std::find_if(peer.ports.begin(), peer.ports.end(),
                                   [&](const auto& kv) {
@@ -171,8 +192,11 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
                                            || std::to_string(kv.first)
                                                 == nb.port_id;
                                   });
+        const auto& peer_macs = port_by_mac[peer.info.id];
         if (named != peer.ports.end()) {
           there.port_id = named->first;
+        } else if (auto m = peer_macs.find(lower(nb.port_id)); m != peer_macs.end()) {
+          there.port_id = m->second;
         } else {
           std::uint32_t n = 0;
           auto* end = nb.port_id.data() + nb.port_id.size();
@@ -234,17 +258,31 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
     if (auto s = seen.find(chassis); s != seen.end())
       for (const auto& x : s->second)
         facing[x.at].insert(owners.begin(), owners.end());
+  // Where an element's port MACs were learned, by element.
+  std::map<std::string, std::vector<sighting>> alias_seen;
+  for (const auto& [mac, owner] : alias_owner)
+    if (auto s = seen.find(mac); s != seen.end())
+      for (const auto& x : s->second) {
+        facing[x.at].insert(owner);
+        alias_seen[owner].push_back(x);
+      }
   std::set<std::string> linked;
   for (const auto& l : g.links_) {
     linked.insert(l.a.element_id);
     linked.insert(l.b.element_id);
   }
   for (const auto& [chassis, owners] : chassis_owners) {
-    auto s = seen.find(chassis);
-    if (owners.size() != 1 || s == seen.end() || linked.count(owners[0]) > 0)
+    if (owners.size() != 1 || linked.count(owners[0]) > 0)
       continue;
     const auto& id = owners.front();
-    auto access = access_sightings(s->second, uplinks);
+    std::vector<sighting> sightings;
+    if (auto s = seen.find(chassis); s != seen.end())
+      sightings = s->second;
+    if (auto a = alias_seen.find(id); a != alias_seen.end())
+      sightings.insert(sightings.end(), a->second.begin(), a->second.end());
+    if (sightings.empty())
+      continue;
+    auto access = access_sightings(sightings, uplinks);
     auto edge_key = [&](const sighting& x) {
       return std::tuple{facing[x.at].size(), learned_count[x.at], x.at};
     };
@@ -266,11 +304,12 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
     }
     g.links_.insert(at < own ? element_link{at, own, false}
                              : element_link{own, at, false});
+    linked.insert(id);
   }
   for (const auto& [port, ids] : facing)
     uplinks.insert(port);
   for (const auto* mac : macs) {
-    if (chassis_owners.count(*mac) > 0)
+    if (chassis_owners.count(*mac) > 0 || alias_owner.count(*mac) > 0)
       continue;
     auto access = access_sightings(seen[*mac], uplinks);
     auto& node = g.devices_.emplace_hint(g.devices_.end(), *mac,
@@ -291,7 +330,8 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
   }
   for (const auto& d : known_devices) {
     auto mac = lower(d.mac);
-    if (mac.empty() || mac == g.gateway_mac_ || chassis_owners.count(mac) > 0)
+    if (mac.empty() || mac == g.gateway_mac_ || chassis_owners.count(mac) > 0
+        || alias_owner.count(mac) > 0)
       continue;
     auto& node = g.devices_[mac];
     node.mac = mac;

@@ -11,11 +11,15 @@
 //    both flagged ("duplicate chassis id"); an LLDP neighbour naming that
 //    chassis makes no link (it could be either), but its port still counts
 //    as an uplink.
+//    1b. The MAC of an element's port (port_observation::mac) is an alias
+//    of that element: never a device, and it names the element like its
+//    chassis does (an LLDP chassis id, a learned MAC; rules 2 and 6).
 // 2. Links: an LLDP neighbour whose chassis id is another element's chassis
-//    MAC links the two ports. One side suffices; a link seen from both sides
-//    is one link, marked `both_sides`. The peer port is the peer's reported
-//    port whose name or ifIndex equals the LLDP port id; else the port id
-//    read as a number; else port 0 (unknown).
+//    MAC (or alias) links the two ports. One side suffices; a link seen from
+//    both sides is one link, marked `both_sides`. The peer port is the
+//    peer's reported port whose name or ifIndex equals the LLDP port id;
+//    else the one whose MAC equals it (lldpd's default port id); else the
+//    port id read as a number; else port 0 (unknown).
 // 3. The gateway attaches at the port where an element sees the gateway's
 //    chassis in LLDP (smallest element id, then port, if several). Without
 //    that, at the ports that learned the gateway MAC and have no element
@@ -32,9 +36,9 @@
 //    conflict: the port of the most recent report wins, then the smallest
 //    element id, then the smallest port; the conflict is recorded. A device
 //    seen only on uplinks has no attachment.
-// 6. An element that has no LLDP link but whose chassis MAC other elements
-//    learned on ports that are no uplinks (rule 4) is linked at the edge
-//    one: the port that learned the fewest element chassis, then the fewest
+// 6. An element that has no LLDP link but whose chassis MAC (or an alias)
+//    other elements learned on ports that are no uplinks (rule 4) is linked
+//    at the edge one: the port that learned the fewest element chassis, then the fewest
 //    MACs, then the smallest port. Its own end is its smallest port that
 //    learned the peer's chassis, else port 0. Ports that learned an
 //    element's chassis then count as uplinks for rule 5.
@@ -93,7 +97,9 @@ struct element_node {
   element info;
   std::int64_t observed_at_ms = 0;
   std::map<std::uint32_t, std::string> ports; ///< ifIndex -> name.
-  std::vector<std::string> flags; ///< E.g. "duplicate chassis id".
+  /// "degraded: REASON" for each of the report's degraded reasons, then
+  /// "duplicate chassis id MAC".
+  std::vector<std::string> flags;
   bool reachable = false;
 };
 

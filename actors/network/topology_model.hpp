@@ -6,6 +6,9 @@
 //
 // MAC addresses are strings "aa:bb:cc:dd:ee:ff". The merge compares them
 // case-insensitively (it lower-cases them); nothing else is normalized.
+// A device or router whose MAC the gateway cannot learn (it sits behind a
+// router) is identified by "ip:ADDRESS" in the same places instead; the
+// merge treats that string like any other identity.
 
 #include <compare>
 #include <cstdint>
@@ -27,6 +30,7 @@ struct element {
   element_kind kind = element_kind::switch_element;
   std::string chassis_mac;        ///< LLDP chassis id (a MAC).
   std::string management_address; ///< IP address of its agent / API.
+  bool operator==(const element&) const = default;
 };
 
 /// One port of one element. For an AP, a port is a radio/SSID interface.
@@ -48,18 +52,21 @@ struct device {
   std::string mac;
   std::optional<std::string> thing_id; ///< Its virtual device, if admitted.
   criticality level = criticality::normal;
+  bool operator==(const device&) const = default;
 };
 
 /// An LLDP neighbour seen on one port (lldpRemTable row).
 struct lldp_neighbour {
   std::string chassis_id; ///< Usually a MAC.
   std::string port_id;    ///< The peer's port: an ifName or an ifIndex.
+  bool operator==(const lldp_neighbour&) const = default;
 };
 
 /// A client associated to an AP.
 struct ap_client {
   std::string mac;
   std::string ssid;
+  bool operator==(const ap_client&) const = default;
 };
 
 /// What one element sees on one of its ports.
@@ -70,6 +77,11 @@ struct port_observation {
   /// MACs learned on the port (BRIDGE-MIB FDB, HTIP link information).
   std::vector<std::string> learned_macs;
   std::vector<ap_client> clients; ///< Only from APs.
+  /// The port's own MAC (ifPhysAddress); "" when unknown. A MAC of an
+  /// element's port is the element, never a device, and an LLDP port id
+  /// that is a MAC names the port with that MAC.
+  std::string mac;
+  bool operator==(const port_observation&) const = default;
 };
 
 /// One element's answer to "who are your neighbours?".
@@ -79,6 +91,11 @@ struct neighbour_report {
   /// wins a conflict).
   std::int64_t observed_at_ms = 0;
   std::vector<port_observation> ports;
+  /// What the element could not report soundly (a table that failed, a
+  /// malformed row, no answer at all); the merge lists each as a flag
+  /// "degraded: REASON" on the element.
+  std::vector<std::string> degraded;
+  bool operator==(const neighbour_report&) const = default;
 };
 
 } // namespace kagami::topology

@@ -36,7 +36,8 @@ neighbour_report report(std::string id, std::string chassis,
                         element_kind kind = element_kind::switch_element) {
   return {{std::move(id), kind, std::move(chassis), "192.0.2.1"},
           1000,
-          std::move(ports)};
+          std::move(ports),
+          {}};
 }
 
 port_observation port(std::uint32_t id, std::vector<lldp_neighbour> lldp,

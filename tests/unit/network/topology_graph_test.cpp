@@ -34,7 +34,8 @@ neighbour_report report(std::string id, std::string chassis, std::int64_t t,
                         element_kind kind = element_kind::switch_element) {
   return {{std::move(id), kind, std::move(chassis), "192.0.2.1"},
           t,
-          std::move(ports)};
+          std::move(ports),
+          {}};
 }
 
 port_observation port(std::uint32_t id, std::vector<lldp_neighbour> lldp,
@@ -44,7 +45,7 @@ port_observation port(std::uint32_t id, std::vector<lldp_neighbour> lldp,
   if (name.empty())
     name = "p" + std::to_string(id);
   return {id, std::move(name), std::move(lldp), std::move(macs),
-          std::move(clients)};
+          std::move(clients), {}};
 }
 
 port_ref at(std::string element, std::uint32_t p) {
@@ -377,3 +378,40 @@ TEST(topology_graph, unknown_mac_has_no_path_and_bad_input_is_skipped) {
 }
 
 } // namespace
+
+// Two Linux-bridge switches as lldpd reports them: the chassis is one port's
+// MAC, the LLDP port id is the peer port's MAC, and each switch learned the
+// other's bridge and port MACs on its uplink. Port MACs are the element's
+// (rule 1b): the link gets both real ports, and no port MAC is a device.
+TEST(topology_graph, port_macs_are_the_element_and_name_lldp_ports) {
+  auto p = [](std::uint32_t id, std::string mac, std::vector<lldp_neighbour> lldp,
+              std::vector<std::string> macs) {
+    auto o = port(id, std::move(lldp), std::move(macs));
+    o.mac = std::move(mac);
+    return o;
+  };
+  auto s1 = report("sw1", "0a:01:00:00:00:01", 10,
+                   {p(2, "0a:01:00:00:00:00", {}, {}),
+                    p(3, "0a:01:00:00:00:01", {}, {gw}),
+                    p(4, "0a:01:00:00:00:02", {}, {d1}),
+                    p(10, "0a:01:00:00:00:08", {{"0a:02:00:00:00:01", "0a:02:00:00:00:04"}},
+                      {"0a:02:00:00:00:00", "0a:02:00:00:00:04", d2})});
+  auto s2 = report("sw2", "0a:02:00:00:00:01", 11,
+                   {p(2, "0a:02:00:00:00:00", {}, {}),
+                    p(3, "0a:02:00:00:00:01", {}, {d2}),
+                    p(6, "0a:02:00:00:00:04", {}, {"0a:01:00:00:00:08", gw, d1})});
+  auto g = topology_graph::merge({s1, s2}, {}, gw);
+  ASSERT_EQ(g.links().size(), 1u);
+  EXPECT_EQ(g.links().begin()->a, at("sw1", 10));
+  EXPECT_EQ(g.links().begin()->b, at("sw2", 6));
+  EXPECT_EQ(g.devices().size(), 2u) << g.to_json().dump(2);
+  EXPECT_EQ(g.devices().at(d1).attached, at("sw1", 4));
+  EXPECT_EQ(g.devices().at(d2).attached, at("sw2", 3));
+  EXPECT_TRUE(g.unreachable_devices().empty());
+  // Without LLDP, the learned port and bridge MACs alone link the switches.
+  s1.ports[3].lldp.clear();
+  auto h = topology_graph::merge({s1, s2}, {}, gw);
+  ASSERT_EQ(h.links().size(), 1u) << h.to_json().dump(2);
+  EXPECT_TRUE(h.devices().at(d2).reachable);
+  EXPECT_EQ(h.devices().at(d2).attached, at("sw2", 3));
+}
