@@ -50,4 +50,17 @@ using alert_atom = caf::atom_constant<caf::atom("alert")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
 using verify_atom = caf::atom_constant<caf::atom("verify")>;
 
+// Network elements and the topology.
+using neighbours_atom = caf::atom_constant<caf::atom("neighbours")>;
+using counters_atom = caf::atom_constant<caf::atom("counters")>;
+using capabilities_atom = caf::atom_constant<caf::atom("caps")>;
+using cut_atom = caf::atom_constant<caf::atom("cut")>;
+using restore_atom = caf::atom_constant<caf::atom("restore")>;
+using topology_atom = caf::atom_constant<caf::atom("topology")>;
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
+using render_atom = caf::atom_constant<caf::atom("render")>;
+using history_atom = caf::atom_constant<caf::atom("history")>;
+using diff_atom = caf::atom_constant<caf::atom("diff")>;
+
 } // namespace kagami
