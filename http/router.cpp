@@ -66,6 +66,9 @@ const char* to_string(route_kind x) {
     case route_kind::admin_audit: return "admin_audit";
     case route_kind::admin_audit_verify: return "admin_audit_verify";
     case route_kind::admin_alerts: return "admin_alerts";
+    case route_kind::admin_topology: return "admin_topology";
+    case route_kind::admin_topology_history: return "admin_topology_history";
+    case route_kind::admin_topology_diff: return "admin_topology_diff";
   }
   return "unknown";
 }
@@ -205,6 +208,9 @@ router router::wot() {
   r.add(route_kind::admin_audit, "/admin/audit", {"GET"});
   r.add(route_kind::admin_audit_verify, "/admin/audit/verify", {"GET"});
   r.add(route_kind::admin_alerts, "/admin/alerts", {"GET"});
+  r.add(route_kind::admin_topology, "/admin/topology", {"GET"});
+  r.add(route_kind::admin_topology_history, "/admin/topology/history", {"GET"});
+  r.add(route_kind::admin_topology_diff, "/admin/topology/diff", {"GET"});
   return r;
 }
 

@@ -50,6 +50,12 @@ enum class route_kind : uint8_t {
   admin_audit_verify,
   /// GET /admin/alerts — log-validation alerts as SSE (admin role).
   admin_alerts,
+  /// GET /admin/topology — the OT topology: JSON, DOT or SVG (admin role).
+  admin_topology,
+  /// GET /admin/topology/history — its versions, newest first.
+  admin_topology_history,
+  /// GET /admin/topology/diff — what changed between two versions.
+  admin_topology_diff,
 };
 
 const char* to_string(route_kind x);

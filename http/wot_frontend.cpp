@@ -16,6 +16,7 @@
 #include "actors/core/error.hpp"
 #include "actors/security/admin/audit_query_params.hpp"
 #include "actors/security/admin/audit_service.hpp"
+#include "actors/network/topology_supervisor.hpp"
 #include "actors/security/gate/access_stage.hpp"
 #include "actors/security/logcheck/log_validator.hpp"
 #include "http/problem.hpp"
@@ -136,6 +137,10 @@ std::pair<security::authz::operation, const char*> access_op_of(http::wot_op op)
       return {operation::readproperty, "admin.verify"};
     case http::wot_op::admin_alerts:
       return {operation::subscribeevent, "admin.alerts"};
+    case http::wot_op::admin_topology:
+    case http::wot_op::admin_topology_history:
+    case http::wot_op::admin_topology_diff:
+      return {operation::readproperty, "admin.topology"};
     default:
       return {operation::readproperty, "readproperty"};
   }
@@ -335,6 +340,9 @@ private:
       case http::wot_op::admin_audit_query:
       case http::wot_op::admin_audit_verify:
       case http::wot_op::admin_alerts:
+      case http::wot_op::admin_topology:
+      case http::wot_op::admin_topology_history:
+      case http::wot_op::admin_topology_diff:
         return serve_admin(x, plan, a);
       default:
         break;
@@ -447,6 +455,10 @@ private:
     };
     if (plan.op == http::wot_op::admin_alerts)
       return open_alert_stream(x, a);
+    if (plan.op == http::wot_op::admin_topology
+        || plan.op == http::wot_op::admin_topology_history
+        || plan.op == http::wot_op::admin_topology_diff)
+      return serve_topology(x, plan, a);
     if (!cfg_.audit_service)
       return respond(x, a, error_response(x, plan, make_error(ec::unavailable,
                                                               "no audit service")));
@@ -457,6 +469,33 @@ private:
     if (!filter)
       return respond(x, a, error_response(x, plan, filter.error()));
     ask_any(x, service, answer, fail, query_atom::value, std::move(*filter));
+  }
+
+  /// GET /admin/topology[/history|/diff]: asks the topology supervisor.
+  void serve_topology(const http_exchange_ptr& x, const http::wot_plan& plan,
+                      const security::access_ptr& a) {
+    if (!cfg_.topology)
+      return respond(x, a, error_response(x, plan, make_error(ec::unavailable,
+                                                              "no network elements or probes "
+                                                              "are configured: no topology")));
+    auto view = plan.op == http::wot_op::admin_topology_history ? "history"
+                : plan.op == http::wot_op::admin_topology_diff  ? "diff"
+                                                                 : "graph";
+    auto q = topology::parse_topology_query(view, x->request.query);
+    if (!q)
+      return respond(x, a, error_response(x, plan, q.error()));
+    auto content_type = q->what == topology::topology_query::view::dot ? "text/vnd.graphviz"
+                        : q->what == topology::topology_query::view::svg
+                          ? "image/svg+xml"
+                          : "application/json";
+    auto answer = [this, x, a, content_type](std::string& body) {
+      respond(x, a, json_response(200, std::move(body), content_type));
+    };
+    auto fail = [this, x, a, plan](const caf::error& err) {
+      respond(x, a, error_response(x, plan, err));
+    };
+    auto supervisor = caf::actor_cast<network::topology_supervisor_actor>(cfg_.topology);
+    ask_any(x, supervisor, answer, fail, topology_atom::value, std::move(*q));
   }
 
   void open_alert_stream(const http_exchange_ptr& x, const security::access_ptr& a) {

@@ -89,6 +89,9 @@ struct wot_frontend_config {
   /// security::audit_service_actor and a logcheck::log_validator_actor.
   caf::actor audit_service;
   caf::actor alerts;
+  /// A network::topology_supervisor_actor (null: the topology routes answer
+  /// 503).
+  caf::actor topology;
 };
 
 /// The running frontend: owns the companion actor. Create it with spawn();

@@ -34,7 +34,7 @@ constexpr wot_plan refuse(unsigned status, std::string_view reason,
 // The allow column of a served operation is what stays allowed when the
 // device refuses it with 405: a PUT to a read-only property leaves GET, a
 // GET of a write-only property leaves PUT.
-constexpr std::array<row, 13> table{{
+constexpr std::array<row, 16> table{{
   {route_kind::well_known_wot, "GET", serve(wot_op::directory_td, "")},
   {route_kind::things, "GET", serve(wot_op::list_things, "")},
   {route_kind::thing, "GET", serve(wot_op::thing_td, "")},
@@ -50,6 +50,9 @@ constexpr std::array<row, 13> table{{
   {route_kind::admin_audit, "GET", serve(wot_op::admin_audit_query, "")},
   {route_kind::admin_audit_verify, "GET", serve(wot_op::admin_audit_verify, "")},
   {route_kind::admin_alerts, "GET", serve(wot_op::admin_alerts, "")},
+  {route_kind::admin_topology, "GET", serve(wot_op::admin_topology, "")},
+  {route_kind::admin_topology_history, "GET", serve(wot_op::admin_topology_history, "")},
+  {route_kind::admin_topology_diff, "GET", serve(wot_op::admin_topology_diff, "")},
 }};
 
 /// The methods a route kind answers at all, for a 405 outside the table.
@@ -94,6 +97,12 @@ const char* to_string(wot_op x) {
       return "admin_audit_verify";
     case wot_op::admin_alerts:
       return "admin_alerts";
+    case wot_op::admin_topology:
+      return "admin_topology";
+    case wot_op::admin_topology_history:
+      return "admin_topology_history";
+    case wot_op::admin_topology_diff:
+      return "admin_topology_diff";
   }
   return "?";
 }
@@ -106,6 +115,9 @@ bool wot_plan::needs_thing() const noexcept {
     case wot_op::admin_audit_query:
     case wot_op::admin_audit_verify:
     case wot_op::admin_alerts:
+    case wot_op::admin_topology:
+    case wot_op::admin_topology_history:
+    case wot_op::admin_topology_diff:
       return false;
     default:
       return true;

@@ -20,6 +20,9 @@
 //   GET  /admin/audit                      admin_audit_query
 //   GET  /admin/audit/verify               admin_audit_verify
 //   GET  /admin/alerts                     admin_alerts (SSE)
+//   GET  /admin/topology                   admin_topology
+//   GET  /admin/topology/history           admin_topology_history
+//   GET  /admin/topology/diff              admin_topology_diff
 // Every other pair is refused with 405 and the route's methods in Allow
 // (the router answers most of those before the table is asked).
 
@@ -57,6 +60,10 @@ enum class wot_op : uint8_t {
   admin_audit_verify,
   /// Admin API: log-validation alerts as a server-sent-events stream.
   admin_alerts,
+  /// Admin API: the topology (JSON, DOT or SVG), its history, a diff.
+  admin_topology,
+  admin_topology_history,
+  admin_topology_diff,
 };
 
 const char* to_string(wot_op x);

@@ -85,6 +85,11 @@ INSTANTIATE_TEST_SUITE_P(
     router_case{"GET", "/admin/audit/verify", outcome::matched,
                 route_kind::admin_audit_verify},
     router_case{"GET", "/admin/alerts", outcome::matched, route_kind::admin_alerts},
+    router_case{"GET", "/admin/topology", outcome::matched, route_kind::admin_topology},
+    router_case{"GET", "/admin/topology/history", outcome::matched,
+                route_kind::admin_topology_history},
+    router_case{"GET", "/admin/topology/diff", outcome::matched,
+                route_kind::admin_topology_diff},
     router_case{"PUT", "/admin/audit", outcome::method_not_allowed, route_kind::things,
                 "", "", "GET"},
     // A placeholder may carry a literal's text.
@@ -176,7 +181,9 @@ TEST(router, every_kind_has_a_name) {
                  route_kind::thing, route_kind::properties,
                  route_kind::property, route_kind::property_observe,
                  route_kind::action, route_kind::event, route_kind::admin_audit,
-                 route_kind::admin_audit_verify, route_kind::admin_alerts})
+                 route_kind::admin_audit_verify, route_kind::admin_alerts,
+                 route_kind::admin_topology, route_kind::admin_topology_history,
+                 route_kind::admin_topology_diff})
     EXPECT_STRNE(to_string(k), "unknown");
 }
 
