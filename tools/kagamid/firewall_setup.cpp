@@ -102,6 +102,18 @@ gateway_ruleset_input_of(const config::site_config& site) {
       continue;
     in.tcp_device_ports.push_back(entry.port);
   }
+  // The network elements: SNMP agents (udp 161) and AP management APIs.
+  for (size_t i = 0; i < site.network.elements.size(); ++i) {
+    const auto& e = site.network.elements[i];
+    auto ip = nft::parse_ip(e.address);
+    if (!ip)
+      return bad("/network/elements/" + std::to_string(i) + "/address",
+                 detail_of(ip.error()));
+    if (e.protocol == config::element_protocol::snmp_switch)
+      in.snmp_elements.push_back(*ip);
+    else
+      in.tcp_devices.push_back({*ip, e.port});
+  }
   in.ssdp.enabled = disc.upnp.enabled;
   for (size_t i = 0; i < disc.upnp.unicast_targets.size(); ++i) {
     auto ip = nft::parse_ip(disc.upnp.unicast_targets[i]);

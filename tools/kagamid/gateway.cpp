@@ -25,6 +25,7 @@
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "tools/kagamid/onboarding_setup.hpp"
+#include "tools/kagamid/topology_setup.hpp"
 #include "tools/kagamid/security_setup.hpp"
 #include "actors/security/admin/audit_service.hpp"
 #include "actors/security/logcheck/log_validator.hpp"
@@ -227,6 +228,11 @@ int run_gateway(config::site_config site) {
   }
   for (auto& dev : (*onboarding)->restored_devices())
     devices->push_back(dev);
+  auto topology = topology_service::prepare(shared_site, **store);
+  if (!topology) {
+    say("topology: " + detail_of(topology.error()));
+    return 2;
+  }
 
   caf::actor_system_config sys_cfg;
   sys_cfg.add_error_category(ec_category, [](uint8_t code, caf::atom_value,
@@ -307,11 +313,17 @@ int run_gateway(config::site_config site) {
 #endif
   fe_cfg.audit_service = caf::actor_cast<caf::actor>(audit_service);
   fe_cfg.alerts = *validator_slot;
+  // The network elements and the topology supervisor (when configured);
+  // onboarding's stored changes refresh the topology at once.
+  auto directory = spawn_directory(sys);
+  (*topology)->start(sys, directory);
+  fe_cfg.topology = (*topology)->supervisor();
+  (*onboarding)->on_records_changed(
+    [t = topology->get()](const std::string& cause) { t->refresh(cause); });
   // The frontend runs on the server's io thread (one strand of it).
   frontend = wot_frontend::spawn(sys, server.make_strand(), fe_cfg);
   slot->store(frontend.get(), std::memory_order_release);
 
-  auto directory = spawn_directory(sys);
   auto adapters = std::make_shared<protocols::adapter_registry>();
   protocols::register_builtin_adapters(*adapters);
   // BLE sensors are read through BlueZ on the bus the discovery config names.
@@ -362,6 +374,7 @@ int run_gateway(config::site_config site) {
     server.stop();
     frontend->stop(); // terminates here if the strand did not get to it
     (*onboarding)->stop();
+    (*topology)->stop();
     caf::anon_send_exit(*validator_slot, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(audit_service, caf::exit_reason::user_shutdown);
     // Every queued audit record is written before kagamid exits; this joins

@@ -20,6 +20,7 @@
 #include "tools/devsim/demo_simulators.hpp"
 #include "tools/kagamid/firewall_setup.hpp"
 #include "tools/kagamid/gateway.hpp"
+#include "protocols/snmp/snmp_session.hpp"
 
 namespace {
 
@@ -37,6 +38,8 @@ void block_stop_signals() {
 } // namespace
 
 int main(int argc, char** argv) {
+  // net-snmp's process-wide set-up (it calls setenv) before any thread runs.
+  kagami::protocols::snmp::init_snmp_library();
   CLI::App app{"kagami gateway: secure device virtualization over W3C WoT"};
   std::string config_file;
   std::string listen;

@@ -128,9 +128,11 @@ storage::timestamp now_ms() {
 /// Onboarding's records over the device and rogue registries.
 class store_records : public onboarding::onboarding_records {
 public:
+  /// `changed` (its target may be empty) learns of every stored change.
   store_records(storage::kv_store& store,
-                std::shared_ptr<const config::site_config> site)
-    : devices_(store), rogues_(store), site_(std::move(site)) {
+                std::shared_ptr<const config::site_config> site,
+                std::shared_ptr<std::function<void(const std::string&)>> changed)
+    : devices_(store), rogues_(store), site_(std::move(site)), changed_(std::move(changed)) {
     // nop
   }
 
@@ -151,11 +153,11 @@ public:
       facts.criticality = entry->criticality;
     facts.admitted_at = now_ms();
     rec.onboarding = std::move(facts);
-    return devices_.save(rec);
+    return notify(devices_.save(rec), "device onboarded");
   }
 
   caf::error remove_admitted(const admitted_device& dev) override {
-    return devices_.remove(dev.thing_id);
+    return notify(devices_.remove(dev.thing_id), "device withdrawn");
   }
 
   caf::error save_rogue(const onboarding::rogue_evidence& ev) override {
@@ -170,13 +172,20 @@ public:
     rec.withdrawn_thing = ev.withdrawn_thing;
     rec.first_seen = rec.last_seen = now_ms();
     auto stored = rogues_.note(rec);
-    return stored ? caf::error{} : stored.error();
+    return notify(stored ? caf::error{} : stored.error(), "rogue device");
   }
 
 private:
+  caf::error notify(caf::error err, const char* cause) {
+    if (!err && changed_ && *changed_)
+      (*changed_)(cause);
+    return err;
+  }
+
   storage::device_registry devices_;
   storage::rogue_registry rogues_;
   std::shared_ptr<const config::site_config> site_;
+  std::shared_ptr<std::function<void(const std::string&)>> changed_;
 };
 
 } // namespace
@@ -186,6 +195,8 @@ struct onboarding_service::impl {
   std::shared_ptr<protocols::nft::gateway_firewall> firewall;
   std::vector<std::unique_ptr<protocols::discovery_source>> sources;
   onboarding::onboarding_supervisor_config cfg;
+  std::shared_ptr<std::function<void(const std::string&)>> changed
+    = std::make_shared<std::function<void(const std::string&)>>();
 };
 
 onboarding_service::onboarding_service(std::unique_ptr<impl> p)
@@ -195,6 +206,10 @@ onboarding_service::onboarding_service(std::unique_ptr<impl> p)
 
 onboarding_service::~onboarding_service() {
   stop();
+}
+
+void onboarding_service::on_records_changed(std::function<void(const std::string&)> fn) {
+  *impl_->changed = std::move(fn);
 }
 
 caf::expected<std::unique_ptr<onboarding_service>>
@@ -330,7 +345,7 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   p->cfg.tools = tools;
   p->cfg.ledger.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
   p->cfg.ledger.confirm_change = std::chrono::seconds(disc.confirm_change_s);
-  p->cfg.records = std::make_shared<store_records>(store, site);
+  p->cfg.records = std::make_shared<store_records>(store, site, p->changed);
   p->cfg.device_for = [site](const admitted_device& d) {
     return served_device(*site, d);
   };

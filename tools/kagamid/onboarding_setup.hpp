@@ -5,6 +5,7 @@
 // store, and the gateway's own firewall. The actors themselves live in
 // actors/onboarding/; this file only wires them.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ public:
   const std::vector<config::device_config>& restored_devices() const {
     return restored_devices_;
   }
+
+  /// `fn` learns of every change onboarding stores (cause: "device
+  /// onboarded", "device withdrawn", "rogue device"), on the supervisor's
+  /// thread, after the change is durable. Call before start().
+  void on_records_changed(std::function<void(const std::string&)> fn);
 
   /// Spawns the onboarding supervisor and starts every enabled discovery
   /// source. A source that cannot start (no permission, no interface) is

@@ -371,9 +371,15 @@ TEST(firewall_setup, lab_site_config) {
   ASSERT_EQ(in->ssdp.unicast_targets.size(), 1u);
   EXPECT_EQ(to_string(in->ssdp.unicast_targets[0]), "10.99.2.11");
   EXPECT_EQ(in->ssdp.host_window_s, 300u); // 3 x 10 s, at least 300
+  // The network elements: both switches' SNMP agents, nothing else.
+  ASSERT_EQ(in->snmp_elements.size(), 2u);
+  EXPECT_EQ(to_string(in->snmp_elements[0]), "10.99.1.2");
+  EXPECT_EQ(to_string(in->snmp_elements[1]), "10.99.1.3");
   auto text = gateway_ruleset_script_of(site);
   ASSERT_TRUE(text);
-  EXPECT_EQ(*text, script_of(lab_input()));
+  auto expected = lab_input();
+  expected.snmp_elements = {ip("10.99.1.2"), ip("10.99.1.3")};
+  EXPECT_EQ(*text, script_of(expected));
 }
 
 TEST(firewall_setup, configured_devices) {

@@ -1,0 +1,39 @@
+#include "tools/kagamid/element_adapters.hpp"
+
+#include "actors/core/error.hpp"
+#include "protocols/snmp/snmp_switch_adapter.hpp"
+
+namespace kagami {
+
+namespace {
+
+caf::expected<std::shared_ptr<network::element_backend>>
+make_snmp_switch(const config::network_element_config& e) {
+  protocols::snmp::snmp_switch_config cfg;
+  cfg.element_id = e.id;
+  cfg.management_address = e.address + ":" + std::to_string(e.port);
+  cfg.read_community = e.community;
+  if (!e.write_community.empty())
+    cfg.write_community = e.write_community;
+  cfg.timeout = std::chrono::milliseconds(e.timeout_ms);
+  cfg.retries = static_cast<int>(e.retries);
+  auto adapter = protocols::snmp::snmp_switch_adapter::make(std::move(cfg));
+  if (!adapter)
+    return adapter.error();
+  return std::shared_ptr<network::element_backend>{std::move(*adapter)};
+}
+
+} // namespace
+
+caf::expected<std::shared_ptr<network::element_backend>>
+make_element_adapter(const config::network_element_config& element) {
+  switch (element.protocol) {
+    case config::element_protocol::snmp_switch:
+      return make_snmp_switch(element);
+    case config::element_protocol::ap:
+      return make_error(ec::config_invalid, "access points are not supported yet");
+  }
+  return make_error(ec::config_invalid, "unknown element kind");
+}
+
+} // namespace kagami
