@@ -37,12 +37,17 @@ public:
     run("rm -rf " + shell_quote(data_dir_));
   }
 
-  /// Starts kagamid in `lab`'s gateway namespace with `extra` arguments;
-  /// false if it never said READY within 30 s.
-  bool start(const factory_lab& lab, const std::vector<std::string>& extra = {}) {
+  /// The lab's own site config.
+  static std::string lab_site() {
+    return std::string{KAGAMI_SOURCE_DIR} + "/config/lab/site.json";
+  }
+
+  /// Starts kagamid in `lab`'s gateway namespace with `extra` arguments and
+  /// the site config `site`; false if it never said READY within 30 s.
+  bool start(const factory_lab& lab, const std::vector<std::string>& extra = {},
+             const std::string& site = lab_site()) {
     std::vector<std::string> argv{"/usr/bin/env", "ip", "netns", "exec", lab.ns("gw"),
-                                  KAGAMID_BIN, "--config",
-                                  std::string{KAGAMI_SOURCE_DIR} + "/config/lab/site.json",
+                                  KAGAMID_BIN, "--config", site,
                                   "--data-dir", data_dir_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return process_.start(argv, std::chrono::seconds(30)).has_value();
