@@ -219,9 +219,25 @@ topology_graph::merge(const std::vector<neighbour_report>& reports,
           seen[lower(c.mac)].push_back({here, r->observed_at_ms, &c.ssid});
     }
   }
+  // Rule 2b: a port with a link confirmed from both sides hears any other
+  // element through that link (a bridge that forwards LLDP): its one-sided
+  // LLDP links to other elements are not adjacencies.
+  std::unordered_map<port_ref, std::string, port_ref_hash> confirmed_peer;
+  for (const auto& [ends, reporters] : lldp_links)
+    if (reporters.size() > 1) {
+      confirmed_peer[ends.first] = ends.second.element_id;
+      confirmed_peer[ends.second] = ends.first.element_id;
+    }
+  auto heard_through = [&](const port_ref& end, const port_ref& other) {
+    auto i = confirmed_peer.find(end);
+    return i != confirmed_peer.end() && i->second != other.element_id;
+  };
   for (const auto& [ends, reporters] : lldp_links) {
     uplinks.insert(ends.first);
     uplinks.insert(ends.second);
+    if (reporters.size() == 1
+        && (heard_through(ends.first, ends.second) || heard_through(ends.second, ends.first)))
+      continue;
     g.links_.insert({ends.first, ends.second, reporters.size() > 1});
   }
   // Rule 3: the gateway's attachment.

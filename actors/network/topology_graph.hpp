@@ -20,6 +20,10 @@
 //    peer's reported port whose name or ifIndex equals the LLDP port id;
 //    else the one whose MAC equals it (lldpd's default port id); else the
 //    port id read as a number; else port 0 (unknown).
+//    2b. A port whose link to one element is seen from both sides hears any
+//    other element through that element (a bridge that forwards LLDP): a
+//    one-sided LLDP link from that port to another element is dropped (the
+//    port still counts as an uplink; rule 6 may link that element).
 // 3. The gateway attaches at the port where an element sees the gateway's
 //    chassis in LLDP (smallest element id, then port, if several). Without
 //    that, at the ports that learned the gateway MAC and have no element

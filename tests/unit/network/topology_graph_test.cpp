@@ -415,3 +415,23 @@ TEST(topology_graph, port_macs_are_the_element_and_name_lldp_ports) {
   EXPECT_TRUE(h.devices().at(d2).reachable);
   EXPECT_EQ(h.devices().at(d2).attached, at("sw2", 3));
 }
+
+// LLDP forwarded by a bridge: sw2 hears the L2 agent a1 on its uplink
+// through sw1. The sw1-sw2 link is confirmed from both sides, so sw2's
+// one-sided "link" to a1 is dropped (rule 2b), and a1 is linked where sw1
+// learned its MAC (rule 6).
+TEST(topology_graph, lldp_heard_through_a_confirmed_link_is_no_adjacency) {
+  auto s1 = report("sw1", sw1_mac, 10,
+                   {port(1, {}, {gw}), port(2, {{sw2_mac, "p1"}}, {sw2_mac}),
+                    port(3, {}, {ap1_mac, d1})});
+  auto s2 = report("sw2", sw2_mac, 10,
+                   {port(1, {{sw1_mac, "p2"}, {ap1_mac, "p9"}}, {sw1_mac, gw, ap1_mac, d1}),
+                    port(4, {}, {d2})});
+  auto a1 = report("a1", ap1_mac, 10, {port(2, {}, {d1})});
+  auto g = topology_graph::merge({s1, s2, a1}, {}, gw);
+  std::set<element_link> want{{at("sw1", 2), at("sw2", 1), true}, {at("a1", 0), at("sw1", 3), false}};
+  EXPECT_EQ(g.links(), want) << g.to_json().dump(2);
+  EXPECT_EQ(g.devices().at(d1).attached, at("a1", 2));
+  EXPECT_TRUE(g.devices().at(d1).reachable);
+  EXPECT_EQ(g.devices().at(d2).attached, at("sw2", 4));
+}
