@@ -246,6 +246,9 @@ site_config read_site(error_sink& sink, const json_value& doc,
   if (sink.ok())
     if (auto n = r.get_object("network"))
       read_network(object_reader{sink, *n, r.path("network")}, site.network);
+  if (sink.ok() && site.network.htip_agents.enabled && !site.discovery.htip.enabled)
+    sink.fail(r.path("network") + "/htipAgents/enabled",
+              "needs discovery.htip: HTIP agents are heard by its LLDP capture");
   if (auto sec = r.get_object("security"))
     site.security = nlohmann::json::parse(sec->dump());
   site.base_dir = base_dir;

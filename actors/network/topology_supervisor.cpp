@@ -114,6 +114,9 @@ void probe_gaps(supervisor_pointer self) {
   topology::merge_inputs inputs;
   inputs.reports = std::move(st.reports);
   st.reports.clear();
+  if (st.cfg.heard_reports)
+    for (auto& r : st.cfg.heard_reports())
+      inputs.reports.push_back(std::move(r));
   // Elements without a chassis MAC: the MAC of their management address.
   if (st.cfg.neighbour_table) {
     std::map<std::string, std::string> macs;

@@ -81,6 +81,9 @@ struct topology_supervisor_config {
   /// element that reports no chassis MAC (an AP's API rarely does) is
   /// identified by the MAC of its management address. Empty: not used.
   std::function<std::map<std::string, std::string>()> neighbour_table;
+  /// Reports of elements heard rather than asked (HTIP L2 agents), read
+  /// once per refresh. Empty: none.
+  std::function<std::vector<topology::neighbour_report>()> heard_reports;
   /// Null: no probing.
   path_prober_actor prober;
   /// Destinations probed in one refresh at most (the rest wait for the

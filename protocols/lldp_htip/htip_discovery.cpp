@@ -203,6 +203,8 @@ void htip_discovery::handle(const pcap::captured_packet& pkt) {
     reject(pkt.bytes, detail_of(frame.error()), now);
     return;
   }
+  if (opts_.on_link_information && !frame->htip_links.empty())
+    opts_.on_link_information(*frame);
   auto sighting = htip_sighting(*frame, seen_on_);
   if (!sighting) {
     ++without_htip_;

@@ -39,6 +39,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +70,11 @@ struct htip_discovery_options {
   std::chrono::milliseconds reject_window{10'000};
   /// Frame limits; max_frame also sets the capture's snaplen.
   lldp_limits limits;
+  /// Called on the capture thread with every well-formed frame that carries
+  /// HTIP link information (an L2 agent's MAC table), before and whatever
+  /// the device-information handling does. Must be quick; an exception is
+  /// handled like one of the sink's. Empty: not called.
+  std::function<void(const lldp_frame&)> on_link_information;
   /// The first wait before reopening a failed capture (10 ms..60 s), and
   /// the most it doubles to (reopen_delay..10 min).
   std::chrono::milliseconds reopen_delay{1'000};

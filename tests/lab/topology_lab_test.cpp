@@ -11,8 +11,9 @@
 // - the gateway on sw1's p-gw;
 // - the spoofed MAC: plc-3's MAC claimed by two access ports (plc-3's own
 //   pinned port and the spoofer's), recorded as a conflict.
-// A pulled link shows within one refresh plus the LLDP TTL, and the history
-// records it. An element that does not answer is flagged degraded, and the
+// An HTIP L2 agent plugged into sw1 becomes an element linked to its port,
+// with the device behind it. A pulled link shows within one refresh plus
+// the LLDP TTL, and the history records it. An element that does not answer is flagged degraded, and the
 // rest of the topology still works.
 
 #include <chrono>
@@ -167,6 +168,63 @@ std::vector<std::string> mismatches(const factory_lab& lab, const json& view) {
   return out;
 }
 
+/// An HTIP L2 agent (a switch without SNMP that announces its MAC table in
+/// LLDP link-information TLVs) plugged into sw1 for the test: namespace
+/// P-l2a bridges its uplink to sw1 (port p-l2a) and its port 2 to a device
+/// in P-l2d, and runs lldpd with the link-information TLV of port 2. Both
+/// namespaces and their processes go in the destructor, also on failure.
+class htip_l2_agent {
+public:
+  static constexpr const char* device_mac = "02:99:00:00:0a:11";
+
+  explicit htip_l2_agent(const factory_lab& lab)
+    : agent_(lab.prefix() + "-l2a"), device_(lab.prefix() + "-l2d"),
+      dir_(lab.state_dir() + "/l2a") {
+    auto q = [](const std::string& s) { return shell_quote(s); };
+    std::string sw1 = lab.ns("sw1");
+    // Link information of port 2: [1][iftype 6][1][port 2][1 MAC][MAC].
+    std::string tlv = "01,06,01,02,01,02,99,00,00,0a,11";
+    auto r = kagami::lab::run(
+      "set -e; mkdir -p " + q(dir_) + "; ip netns add " + q(agent_) + "; ip netns add "
+      + q(device_) + "; ip -n " + q(agent_) + " link set lo up; ip link add eth0 netns "
+      + q(agent_) + " address 02:99:00:00:0a:01 type veth peer name p-l2a netns " + q(sw1)
+      + "; ip link add d2 netns " + q(agent_) + " address 02:99:00:00:0a:02 type veth peer name eth0 netns "
+      + q(device_) + " address " + device_mac + "; ip -n " + q(agent_)
+      + " link add br0 type bridge stp_state 0 forward_delay 0; ip -n " + q(agent_)
+      + " link set br0 type bridge group_fwd_mask 0x4000; for i in eth0 d2; do ip -n " + q(agent_)
+      + " link set $i master br0 up; done; ip -n " + q(agent_) + " link set br0 up; ip -n " + q(sw1)
+      + " link set p-l2a master br0 up; ip -n " + q(device_) + " link set eth0 up; ip -n " + q(device_)
+      + " addr add 10.99.1.41/24 dev eth0; printf '%s\n' 'configure system hostname l2a' "
+        "'configure lldp tx-interval 5' 'configure lldp custom-tlv add oui e0,27,1a subtype 2 "
+        "oui-info " + tlv + "' > " + q(dir_ + "/lldpd.conf") + "; ip netns exec " + q(agent_)
+      + " lldpd -d -u " + q(dir_ + "/lldpd.sock") + " -O " + q(dir_ + "/lldpd.conf")
+      + " -I eth0 >" + q(dir_ + "/lldpd.log") + " 2>&1 & sleep 1; ip netns exec " + q(device_)
+      + " ping -c 2 -W 1 10.99.1.1 >/dev/null || true");
+    ok_ = r.exit_code == 0;
+    output_ = r.out + r.err;
+  }
+
+  ~htip_l2_agent() {
+    for (const auto& ns : {agent_, device_})
+      kagami::lab::run("ip netns pids " + shell_quote(ns) + " 2>/dev/null | xargs -r kill -9; "
+                       "ip netns del " + shell_quote(ns) + " 2>/dev/null; true");
+  }
+
+  bool ok() const {
+    return ok_;
+  }
+  const std::string& output() const {
+    return output_;
+  }
+
+private:
+  std::string agent_;
+  std::string device_;
+  std::string dir_;
+  bool ok_ = false;
+  std::string output_;
+};
+
 std::string join(const std::vector<std::string>& xs) {
   std::string out;
   for (const auto& x : xs)
@@ -207,6 +265,37 @@ TEST_F(topology_lab, inferred_topology_matches_the_lab_and_follows_a_pulled_link
   EXPECT_NE(svg.find("sw2"), std::string::npos);
   // The app key has no admin role.
   EXPECT_EQ(kagami::lab::app_get(lab, "/admin/topology").first, 403);
+
+  // An HTIP L2 agent plugged into sw1: it becomes an element of its own,
+  // linked to sw1's new port, with the device behind it on its port 2.
+  {
+    htip_l2_agent agent{lab};
+    ASSERT_TRUE(agent.ok()) << agent.output();
+    std::string agent_id;
+    json view;
+    bool placed = eventually(
+      [&] {
+        view = topology(lab);
+        if (view.is_null())
+          return false;
+        for (const auto& e : view["graph"]["elements"])
+          if (e["id"].get<std::string>().rfind("htip-", 0) == 0)
+            agent_id = e["id"];
+        const auto* d = device_in(view, htip_l2_agent::device_mac);
+        return !agent_id.empty() && d != nullptr && (*d)["attachment"] == port_of(agent_id, 2)
+               && (*d)["reachable"].get<bool>();
+      },
+      30s);
+    ASSERT_TRUE(placed) << view.dump(2);
+    bool linked = false;
+    for (const auto& l : view["graph"]["links"])
+      for (const auto& [x, y] : {std::pair{l["a"], l["b"]}, std::pair{l["b"], l["a"]}})
+        if (x["element"] == "sw1" && y["element"] == agent_id)
+          linked = true;
+    EXPECT_TRUE(linked) << view["graph"]["links"].dump(2);
+    // The rest of the lab is as it was.
+    EXPECT_EQ(mismatches(lab, view), std::vector<std::string>{});
+  }
 
   // Pull plc-2's link at sw2: within a refresh (5 s) plus the LLDP TTL
   // (lldpd: 4 x 5 s) the device is no longer attached, and the history

@@ -320,6 +320,10 @@ int run_gateway(config::site_config site) {
   fe_cfg.topology = (*topology)->supervisor();
   (*onboarding)->on_records_changed(
     [t = topology->get()](const std::string& cause) { t->refresh(cause); });
+  (*onboarding)->on_htip_link_information(
+    [t = topology->get()](const protocols::lldp_htip::lldp_frame& frame) {
+      t->hear_htip_agent(frame);
+    });
   // The frontend runs on the server's io thread (one strand of it).
   frontend = wot_frontend::spawn(sys, server.make_strand(), fe_cfg);
   slot->store(frontend.get(), std::memory_order_release);

@@ -197,6 +197,9 @@ struct onboarding_service::impl {
   onboarding::onboarding_supervisor_config cfg;
   std::shared_ptr<std::function<void(const std::string&)>> changed
     = std::make_shared<std::function<void(const std::string&)>>();
+  std::shared_ptr<std::function<void(const protocols::lldp_htip::lldp_frame&)>>
+    link_information
+    = std::make_shared<std::function<void(const protocols::lldp_htip::lldp_frame&)>>();
 };
 
 onboarding_service::onboarding_service(std::unique_ptr<impl> p)
@@ -210,6 +213,11 @@ onboarding_service::~onboarding_service() {
 
 void onboarding_service::on_records_changed(std::function<void(const std::string&)> fn) {
   *impl_->changed = std::move(fn);
+}
+
+void onboarding_service::on_htip_link_information(
+  std::function<void(const protocols::lldp_htip::lldp_frame&)> fn) {
+  *impl_->link_information = std::move(fn);
 }
 
 caf::expected<std::unique_ptr<onboarding_service>>
@@ -371,6 +379,11 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   if (disc.htip.enabled) {
     protocols::lldp_htip::htip_discovery_options o;
     o.interface = disc.interface;
+    o.on_link_information = [hook = p->link_information](
+                              const protocols::lldp_htip::lldp_frame& frame) {
+      if (*hook)
+        (*hook)(frame);
+    };
     p->sources.push_back(std::make_unique<protocols::lldp_htip::htip_discovery>(o));
   }
   if (disc.upnp.enabled) {

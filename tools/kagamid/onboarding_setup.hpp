@@ -17,6 +17,7 @@
 #include "actors/onboarding/onboarding_supervisor.hpp"
 #include "config/site_config.hpp"
 #include "protocols/discovery/discovery.hpp"
+#include "protocols/lldp_htip/lldp_frame.hpp"
 #include "storage/kv_store.hpp"
 
 namespace kagami {
@@ -45,6 +46,11 @@ public:
   /// onboarded", "device withdrawn", "rogue device"), on the supervisor's
   /// thread, after the change is durable. Call before start().
   void on_records_changed(std::function<void(const std::string&)> fn);
+
+  /// `fn` receives every HTIP frame with link information (an L2 agent's
+  /// MAC table) that the HTIP source captures, on its capture thread. Call
+  /// before start().
+  void on_htip_link_information(std::function<void(const protocols::lldp_htip::lldp_frame&)> fn);
 
   /// Spawns the onboarding supervisor and starts every enabled discovery
   /// source. A source that cannot start (no permission, no interface) is

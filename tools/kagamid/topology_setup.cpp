@@ -1,6 +1,7 @@
 #include "tools/kagamid/topology_setup.hpp"
 
 #include <fstream>
+#include <mutex>
 #include <iostream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 
 #include "actors/core/error.hpp"
 #include "config/network_address.hpp"
+#include "protocols/lldp_htip/htip_l2_agent.hpp"
 #include "protocols/neighbour/neighbour_table_parser.hpp"
 #include "protocols/probe/icmp_reply_parser.hpp"
 #include "protocols/probe/ttl_probe.hpp"
@@ -120,6 +122,19 @@ topology::probed_path probe_one(const std::string& destination,
   return path;
 }
 
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+/// The HTIP L2 agents heard so far, shared by the capture thread (writes)
+/// and the supervisor (reads once per refresh).
+struct heard_agents {
+  std::mutex mtx;
+  protocols::lldp_htip::htip_agent_table table;
+  std::uint64_t refused = 0;
+};
+
 std::map<std::string, std::string> gateway_neighbours() {
   std::map<std::string, std::string> out;
   auto table = protocols::parse_neighbour_table(read_text("/proc/net/arp"));
@@ -136,6 +151,8 @@ struct topology_service::impl {
   storage::kv_store* store = nullptr;
   std::string gateway_mac;
   std::vector<std::pair<topology::element, std::shared_ptr<network::element_backend>>> backends;
+  /// Null unless network.htipAgents is on.
+  std::shared_ptr<heard_agents> agents;
   // Running.
   std::vector<network::network_element_actor> elements;
   network::path_prober_actor prober;
@@ -168,6 +185,8 @@ topology_service::prepare(std::shared_ptr<const config::site_config> site,
                         "/network/gatewayMac: is required: the gateway's OT-side MAC could "
                         "not be read from discovery.interface (\""
                           + site->discovery.interface + "\")");
+    if (net.htip_agents.enabled)
+      p->agents = std::make_shared<heard_agents>();
     for (const auto& e : net.elements) {
       auto backend = make_element_adapter(e);
       if (!backend)
@@ -212,6 +231,13 @@ void topology_service::start(caf::actor_system& sys, directory_actor directory) 
   cfg.devices = [store] { return managed_devices(*store); };
   cfg.marks = [store] { return rogue_marks(*store); };
   cfg.neighbour_table = gateway_neighbours;
+  if (auto agents = impl_->agents)
+    cfg.heard_reports = [agents] {
+      std::lock_guard<std::mutex> guard{agents->mtx};
+      auto t = now_ms();
+      agents->table.expire(t);
+      return agents->table.reports(t);
+    };
   if (net.probe.enabled) {
     protocols::probe::ttl_probe_config pcfg;
     pcfg.max_hops = static_cast<uint8_t>(net.probe.max_hops);
@@ -235,6 +261,18 @@ void topology_service::start(caf::actor_system& sys, directory_actor directory) 
   cfg.history_retain = net.history_retain;
   impl_->supervisor = network::spawn_topology_supervisor(sys, std::move(cfg));
   reg("topology_supervisor", "root", caf::actor_cast<caf::actor>(impl_->supervisor));
+}
+
+void topology_service::hear_htip_agent(const protocols::lldp_htip::lldp_frame& frame) {
+  auto agents = impl_->agents;
+  if (!agents)
+    return;
+  std::lock_guard<std::mutex> guard{agents->mtx};
+  auto result = agents->table.observe(frame, now_ms());
+  // Logged at the 1st, 2nd, 4th, 8th ... refusal: a flood stays readable.
+  if (!result && (++agents->refused & (agents->refused - 1)) == 0)
+    std::cerr << "kagamid: topology: HTIP agent ignored (" << agents->refused
+              << " so far): " << detail_of(result.error()) << "\n";
 }
 
 void topology_service::refresh(const std::string& cause) {

@@ -15,6 +15,7 @@
 #include "actors/core/interfaces.hpp"
 #include "actors/network/topology_supervisor.hpp"
 #include "config/site_config.hpp"
+#include "protocols/lldp_htip/lldp_frame.hpp"
 #include "storage/kv_store.hpp"
 
 namespace kagami {
@@ -41,6 +42,11 @@ public:
 
   /// A refresh now, recorded with `cause` (e.g. "device onboarded").
   void refresh(const std::string& cause);
+
+  /// Feeds one captured HTIP frame with link information (an L2 agent's MAC
+  /// table) to the agent table; ignored unless network.htipAgents is on.
+  /// Thread-safe (called on the HTIP capture thread).
+  void hear_htip_agent(const protocols::lldp_htip::lldp_frame& frame);
 
   /// Stops every actor it spawned. Idempotent.
   void stop();

@@ -16,6 +16,7 @@ const char* base_site = R"({
   "site": "test",
   "models": ["models/line-plc.json"],
   "devices": [],
+  "discovery": {"interface": "ot0", "htip": {"enabled": true}},
   "network": {
     "gatewayMac": "02:99:00:00:00:01",
     "refreshS": 10,
@@ -112,6 +113,8 @@ TEST(network_config, every_rule_names_its_field) {
     {{{"/network/probe/hopTimeoutMs", "1"}}, "/network/probe/hopTimeoutMs", "must be"},
     {{{"/network/probe/reprobeS", "-1"}}, "/network/probe/reprobeS", "must be"},
     {{{"/network/htipAgents/on", "true"}}, "/network/htipAgents/on", "unknown key"},
+    {{{"/discovery/htip/enabled", "false"}}, "/network/htipAgents/enabled",
+     "needs discovery.htip"},
   };
   for (auto& c : cases) {
     SCOPED_TRACE(::testing::PrintToString(c));
