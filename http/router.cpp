@@ -69,6 +69,7 @@ const char* to_string(route_kind x) {
     case route_kind::admin_topology: return "admin_topology";
     case route_kind::admin_topology_history: return "admin_topology_history";
     case route_kind::admin_topology_diff: return "admin_topology_diff";
+    case route_kind::admin_topology_events: return "admin_topology_events";
   }
   return "unknown";
 }
@@ -211,6 +212,7 @@ router router::wot() {
   r.add(route_kind::admin_topology, "/admin/topology", {"GET"});
   r.add(route_kind::admin_topology_history, "/admin/topology/history", {"GET"});
   r.add(route_kind::admin_topology_diff, "/admin/topology/diff", {"GET"});
+  r.add(route_kind::admin_topology_events, "/admin/topology/events", {"GET"});
   return r;
 }
 

@@ -56,6 +56,8 @@ enum class route_kind : uint8_t {
   admin_topology_history,
   /// GET /admin/topology/diff — what changed between two versions.
   admin_topology_diff,
+  /// GET /admin/topology/events — every new topology version as SSE.
+  admin_topology_events,
 };
 
 const char* to_string(route_kind x);

@@ -141,6 +141,8 @@ std::pair<security::authz::operation, const char*> access_op_of(http::wot_op op)
     case http::wot_op::admin_topology_history:
     case http::wot_op::admin_topology_diff:
       return {operation::readproperty, "admin.topology"};
+    case http::wot_op::admin_topology_events:
+      return {operation::subscribeevent, "admin.topology"};
     default:
       return {operation::readproperty, "readproperty"};
   }
@@ -242,10 +244,13 @@ private:
       deliver(thing, event, data);
     };
     auto on_alert = [this](alert_atom, const std::string& json) { relay_alert(json); };
+    auto on_topology = [this](topology_atom, const std::string& json) {
+      relay_topology(json);
+    };
     // Checks at compile time that the handlers implement wot_frontend_actor.
     [[maybe_unused]] wot_frontend_actor::behavior_type typed{on_up, on_down, on_http,
-                                                            on_event, on_alert};
-    return {on_up, on_down, on_http, on_event, on_alert,
+                                                            on_event, on_alert, on_topology};
+    return {on_up, on_down, on_http, on_event, on_alert, on_topology,
             [this](caf::tick_atom) { keepalive(); },
             [this](caf::timeout_atom) { sweep(); }};
   }
@@ -255,6 +260,9 @@ private:
     for (auto& s : alert_streams_)
       s->close();
     alert_streams_.clear();
+    for (auto& s : topology_streams_)
+      s->close();
+    topology_streams_.clear();
     for (auto& [key, sub] : subs_)
       for (auto& s : sub.streams)
         s.stream->close();
@@ -343,6 +351,7 @@ private:
       case http::wot_op::admin_topology:
       case http::wot_op::admin_topology_history:
       case http::wot_op::admin_topology_diff:
+      case http::wot_op::admin_topology_events:
         return serve_admin(x, plan, a);
       default:
         break;
@@ -455,6 +464,8 @@ private:
     };
     if (plan.op == http::wot_op::admin_alerts)
       return open_alert_stream(x, a);
+    if (plan.op == http::wot_op::admin_topology_events)
+      return open_topology_stream(x, a);
     if (plan.op == http::wot_op::admin_topology
         || plan.op == http::wot_op::admin_topology_history
         || plan.op == http::wot_op::admin_topology_diff)
@@ -496,6 +507,53 @@ private:
     };
     auto supervisor = caf::actor_cast<network::topology_supervisor_actor>(cfg_.topology);
     ask_any(x, supervisor, answer, fail, topology_atom::value, std::move(*q));
+  }
+
+  /// GET /admin/topology/events: every new version as an SSE "topology"
+  /// event. The frontend subscribes once, with the first stream; the
+  /// supervisor drops it only when the frontend terminates.
+  void open_topology_stream(const http_exchange_ptr& x, const security::access_ptr& a) {
+    if (!cfg_.topology)
+      return respond(x, a, http::to_response(http::make_problem(
+                             503, "no network elements or probes are configured: no topology",
+                             x->request.path)));
+    if (topology_streams_.size() >= cfg_.max_event_streams)
+      return respond(x, a, http::to_response(http::make_problem(
+                             503, "too many open topology streams", x->request.path)));
+    if (!cfg_.access->record_admitted(a, "admin"))
+      return;
+    auto stream = x->responder->open_event_stream();
+    topology_streams_.push_back(stream);
+    std::weak_ptr<http::event_stream> weak_stream = stream;
+    stream->on_close([weak = weak_from_this(), weak_stream] {
+      if (auto c = weak.lock())
+        c->post([weak, weak_stream] {
+          if (auto c = weak.lock(); c && !c->terminated_) {
+            auto closed = weak_stream.lock();
+            auto& v = c->topology_streams_;
+            v.erase(std::remove_if(v.begin(), v.end(),
+                                   [&](const std::shared_ptr<http::event_stream>& s) {
+                                     return s == closed || s->closed();
+                                   }),
+                    v.end());
+          }
+        });
+    });
+    arm_keepalive();
+    if (topology_subscribed_)
+      return;
+    topology_subscribed_ = true;
+    self_->send(caf::actor_cast<network::topology_supervisor_actor>(cfg_.topology),
+                subscribe_atom::value, caf::actor_cast<caf::actor>(handle_));
+  }
+
+  /// A new topology version: to every open topology stream.
+  void relay_topology(const std::string& json) {
+    topology_streams_.erase(std::remove_if(topology_streams_.begin(), topology_streams_.end(),
+                                           [&](const std::shared_ptr<http::event_stream>& s) {
+                                             return !s->send("topology", json);
+                                           }),
+                            topology_streams_.end());
   }
 
   void open_alert_stream(const http_exchange_ptr& x, const security::access_ptr& a) {
@@ -762,7 +820,8 @@ private:
   }
 
   void arm_keepalive() {
-    if (keepalive_armed_ || (open_streams_ == 0 && alert_streams_.empty()))
+    if (keepalive_armed_
+        || (open_streams_ == 0 && alert_streams_.empty() && topology_streams_.empty()))
       return;
     keepalive_armed_ = true;
     self_->delayed_send(handle_, cfg_.keepalive_interval, caf::tick_atom::value);
@@ -774,6 +833,8 @@ private:
       for (auto& s : sub.streams)
         s.stream->send_comment("keep-alive");
     for (auto& s : alert_streams_)
+      s->send_comment("keep-alive");
+    for (auto& s : topology_streams_)
       s->send_comment("keep-alive");
     arm_keepalive();
   }
@@ -848,6 +909,9 @@ private:
   /// The admin API's alert streams.
   std::vector<std::shared_ptr<http::event_stream>> alert_streams_;
   bool alerts_subscribed_ = false;
+  /// The admin API's topology streams.
+  std::vector<std::shared_ptr<http::event_stream>> topology_streams_;
+  bool topology_subscribed_ = false;
   /// Requests waiting for a reply, oldest first.
   struct deadline {
     std::chrono::steady_clock::time_point at;

@@ -65,7 +65,10 @@ using wot_frontend_actor = thing_listener_actor::extend<
   caf::reacts_to<http_atom, http_exchange_ptr>,
   caf::reacts_to<event_atom, std::string, std::string, std::string>,
   /// From the log validator: one alert (JSON) for the admin event streams.
-  caf::reacts_to<alert_atom, std::string>>;
+  caf::reacts_to<alert_atom, std::string>,
+  /// From the topology supervisor: a new version (JSON) for the topology
+  /// event streams.
+  caf::reacts_to<topology_atom, std::string>>;
 
 struct wot_frontend_config {
   /// The gateway's public base URL, e.g. "http://127.0.0.1:8080".

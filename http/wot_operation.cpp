@@ -34,7 +34,7 @@ constexpr wot_plan refuse(unsigned status, std::string_view reason,
 // The allow column of a served operation is what stays allowed when the
 // device refuses it with 405: a PUT to a read-only property leaves GET, a
 // GET of a write-only property leaves PUT.
-constexpr std::array<row, 16> table{{
+constexpr std::array<row, 17> table{{
   {route_kind::well_known_wot, "GET", serve(wot_op::directory_td, "")},
   {route_kind::things, "GET", serve(wot_op::list_things, "")},
   {route_kind::thing, "GET", serve(wot_op::thing_td, "")},
@@ -53,6 +53,7 @@ constexpr std::array<row, 16> table{{
   {route_kind::admin_topology, "GET", serve(wot_op::admin_topology, "")},
   {route_kind::admin_topology_history, "GET", serve(wot_op::admin_topology_history, "")},
   {route_kind::admin_topology_diff, "GET", serve(wot_op::admin_topology_diff, "")},
+  {route_kind::admin_topology_events, "GET", serve(wot_op::admin_topology_events, "")},
 }};
 
 /// The methods a route kind answers at all, for a 405 outside the table.
@@ -103,6 +104,8 @@ const char* to_string(wot_op x) {
       return "admin_topology_history";
     case wot_op::admin_topology_diff:
       return "admin_topology_diff";
+    case wot_op::admin_topology_events:
+      return "admin_topology_events";
   }
   return "?";
 }
@@ -118,6 +121,7 @@ bool wot_plan::needs_thing() const noexcept {
     case wot_op::admin_topology:
     case wot_op::admin_topology_history:
     case wot_op::admin_topology_diff:
+    case wot_op::admin_topology_events:
       return false;
     default:
       return true;

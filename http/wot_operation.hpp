@@ -23,6 +23,7 @@
 //   GET  /admin/topology                   admin_topology
 //   GET  /admin/topology/history           admin_topology_history
 //   GET  /admin/topology/diff              admin_topology_diff
+//   GET  /admin/topology/events            admin_topology_events (SSE)
 // Every other pair is refused with 405 and the route's methods in Allow
 // (the router answers most of those before the table is asked).
 
@@ -64,6 +65,8 @@ enum class wot_op : uint8_t {
   admin_topology,
   admin_topology_history,
   admin_topology_diff,
+  /// Admin API: every new topology version as a server-sent-events stream.
+  admin_topology_events,
 };
 
 const char* to_string(wot_op x);

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -303,6 +304,13 @@ TEST_F(topology_lab, inferred_topology_matches_the_lab_and_follows_a_pulled_link
   const auto& plc2 = lab.device("plc-2");
   std::string mac = plc2["mac"];
   auto plc2_port = port_of("sw2", plc2["switch_port_ifindex"].get<std::uint32_t>());
+  // An operator watches the topology events meanwhile.
+  auto events = lab.state_dir() + "/topology-events.txt";
+  auto watching = lab.exec("app", "curl -s -N -m 45 -H 'X-API-Key: " + std::string{admin_key}
+                                    + "' " + std::string{kagami::lab::lab_gateway_url}
+                                    + "/admin/topology/events > " + shell_quote(events)
+                                    + " 2>&1 & sleep 0.5");
+  ASSERT_EQ(watching.exit_code, 0) << watching.err;
   auto pulled = lab.exec("sw2", "ip link set " + shell_quote(plc2["switch_port"].get<std::string>())
                                   + " down");
   ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
@@ -329,6 +337,15 @@ TEST_F(topology_lab, inferred_topology_matches_the_lab_and_follows_a_pulled_link
         if (m["mac"] == mac && m["from"] == plc2_port && m["to"].is_null())
           recorded = true;
   EXPECT_TRUE(recorded) << history.dump(2);
+  // The event stream carried the change as it happened.
+  EXPECT_TRUE(eventually(
+    [&] {
+      std::ifstream in{events};
+      std::string text{std::istreambuf_iterator<char>{in}, {}};
+      return text.find("event: topology") != std::string::npos
+             && text.find(mac) != std::string::npos;
+    },
+    10s));
   // The diff between the two versions says the same.
   auto [d_status, d_body] =
     admin_get(lab, "/admin/topology/diff?from=" + std::to_string(version_before));

@@ -90,6 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
                 route_kind::admin_topology_history},
     router_case{"GET", "/admin/topology/diff", outcome::matched,
                 route_kind::admin_topology_diff},
+    router_case{"GET", "/admin/topology/events", outcome::matched,
+                route_kind::admin_topology_events},
     router_case{"PUT", "/admin/audit", outcome::method_not_allowed, route_kind::things,
                 "", "", "GET"},
     // A placeholder may carry a literal's text.
@@ -183,7 +185,7 @@ TEST(router, every_kind_has_a_name) {
                  route_kind::action, route_kind::event, route_kind::admin_audit,
                  route_kind::admin_audit_verify, route_kind::admin_alerts,
                  route_kind::admin_topology, route_kind::admin_topology_history,
-                 route_kind::admin_topology_diff})
+                 route_kind::admin_topology_diff, route_kind::admin_topology_events})
     EXPECT_STRNE(to_string(k), "unknown");
 }
 

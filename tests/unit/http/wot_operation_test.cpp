@@ -75,6 +75,8 @@ INSTANTIATE_TEST_SUITE_P(
               "", false, false, false},
     plan_case{route_kind::admin_topology_diff, "GET", wot_op::admin_topology_diff, 0, "",
               false, false, false},
+    plan_case{route_kind::admin_topology_events, "GET", wot_op::admin_topology_events, 0,
+              "", false, false, false},
     plan_case{route_kind::admin_topology, "POST", wot_op::refuse, 405, "GET", false, false,
               false},
     plan_case{route_kind::admin_audit, "DELETE", wot_op::refuse, 405, "GET", false,
