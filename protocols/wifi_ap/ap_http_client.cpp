@@ -101,6 +101,11 @@ caf::expected<ap_http_reply> ap_http_exchange(const std::string& host, std::uint
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream.socket().close(ignored);
   };
+  // Closes the connection and passes `err` on.
+  auto give_up = [&](caf::error err) {
+    close();
+    return err;
+  };
   if (!arm(stream, deadline))
     return timeout_error(options);
   if (auto e = run(ioc, [&](auto handler) { stream.async_connect(endpoints, handler); })) {
@@ -122,9 +127,9 @@ caf::expected<ap_http_reply> ap_http_exchange(const std::string& host, std::uint
   }
   req.prepare_payload();
   if (!arm(stream, deadline))
-    return close(), timeout_error(options);
+    return give_up(timeout_error(options));
   if (auto e = run(ioc, [&](auto handler) { http::async_write(stream, req, handler); }))
-    return close(), failed(e, "sending the request", options);
+    return give_up(failed(e, "sending the request", options));
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(options.max_body_bytes);
@@ -134,20 +139,20 @@ caf::expected<ap_http_reply> ap_http_exchange(const std::string& host, std::uint
   // overwrites the body_limit error, so a declared length over the limit is
   // checked here. Chunked and read-to-EOF bodies are bounded by the parser.
   if (!arm(stream, deadline))
-    return close(), timeout_error(options);
+    return give_up(timeout_error(options));
   if (auto e = run(ioc, [&](auto handler) {
         http::async_read_header(stream, buffer, parser, handler);
       }))
-    return close(), failed(e, "reading the reply header", options);
+    return give_up(failed(e, "reading the reply header", options));
   if (auto length = parser.content_length(); length && *length > options.max_body_bytes)
-    return close(), failed(http::error::body_limit, "reading the reply", options);
+    return give_up(failed(http::error::body_limit, "reading the reply", options));
   if (!parser.is_done()) {
     if (!arm(stream, deadline))
-      return close(), timeout_error(options);
+      return give_up(timeout_error(options));
     if (auto e = run(ioc, [&](auto handler) {
           http::async_read(stream, buffer, parser, handler);
         }))
-      return close(), failed(e, "reading the reply", options);
+      return give_up(failed(e, "reading the reply", options));
   }
   close();
   auto res = parser.release();

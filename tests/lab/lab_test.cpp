@@ -212,11 +212,50 @@ TEST_F(kagami_lab, up_reports_progress_and_writes_the_ground_truth) {
     auto r = lab.exec(n.get<std::string>(), "sysctl -n net.ipv4.icmp_ratelimit");
     EXPECT_EQ(r.out, "0\n") << n;
   }
+  // The access point: its own namespace and clients, uplinked to sw2 as
+  // sw2's last port, after the ports the other devices keep.
+  ASSERT_TRUE(t.contains("access_points")) << t.dump();
+  ASSERT_EQ(t["access_points"].size(), 1u);
+  auto& ap = t["access_points"][0];
+  EXPECT_NE(out.find("access point ap ready: READY ap 10.99.1.20:8090"), std::string::npos)
+    << out;
+  EXPECT_TRUE(listed.count(str(ap, "namespace"))) << ap.dump();
+  EXPECT_EQ(str(ap, "model"), "kagami-sim-ap");
+  EXPECT_TRUE(ap.value("simulator_running", false));
+  auto& sw2 = lab.switch_info("sw2");
+  std::map<std::string, long> sw2_ports;
+  for (auto& p : sw2["ports"])
+    sw2_ports[str(p, "name")] = p.value("bridge_port", 0L);
+  EXPECT_EQ(sw2_ports, (std::map<std::string, long>{
+                         {"p-plc-2", 1}, {"p-upnp-1", 2}, {"p-spoof-1", 3}, {"p-sw1", 4},
+                         {"p-ap", 5}}));
+  EXPECT_EQ(str(ap["uplink"], "switch"), "sw2");
+  EXPECT_EQ(str(ap["uplink"], "port"), "p-ap");
+  EXPECT_EQ(ap["uplink"].value("bridge_port", 0L), 5);
+  EXPECT_EQ(ap["uplink"].value("ifindex", 0L), port_number(sw2, "p-ap", "ifindex"));
+  auto br = lab.exec(str(ap, "namespace"), "ip -o addr show dev br0; ip -o link show dev br0");
+  EXPECT_NE(br.out.find(str(ap, "management_ip") + "/"), std::string::npos) << br.out;
+  EXPECT_NE(br.out.find(str(ap, "mac")), std::string::npos) << br.out;
+  ASSERT_EQ(ap["clients"].size(), 2u);
+  for (auto& c : ap["clients"]) {
+    EXPECT_TRUE(listed.count(str(c, "namespace"))) << c.dump();
+    auto r = lab.exec(str(c, "namespace"), "ip -o addr show dev eth0; ip -o link show dev eth0");
+    EXPECT_NE(r.out.find(str(c, "ip") + "/"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(str(c, "mac")), std::string::npos) << r.out;
+    // The client's link is a port of the AP's bridge.
+    auto link = lab.exec(str(ap, "namespace"), "ip -o link show dev " + str(c, "link"));
+    EXPECT_NE(link.out.find("master br0"), std::string::npos) << link.out;
+  }
+  // The wireless clients are not devices (onboarding counts those).
+  for (auto& d : t["devices"])
+    EXPECT_NE(str(d, "name").rfind("wl-", 0), 0u) << d.dump();
   // status summarises the same lab.
   auto s = run(shell_quote(kagami::lab::lab_script()) + " status --prefix " + lab.prefix());
   EXPECT_EQ(s.exit_code, 0) << s.out << s.err;
   for (auto& d : t["devices"])
     EXPECT_NE(s.out.find(str(d, "name")), std::string::npos) << s.out;
+  for (auto& c : ap["clients"])
+    EXPECT_NE(s.out.find(str(c, "namespace")), std::string::npos) << s.out;
 }
 
 TEST_F(kagami_lab, switches_answer_if_mib_and_set_admin_status_only_with_the_rw_community) {
