@@ -18,6 +18,13 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+/// ec::device_timeout when `deadline` has passed.
+caf::error expired(element_deadline deadline) {
+  if (std::chrono::steady_clock::now().time_since_epoch().count() <= deadline)
+    return {};
+  return make_error(ec::device_timeout, "the request expired before the element was asked");
+}
+
 struct network_element_state {
   static inline const char* name = "network_element";
 
@@ -72,8 +79,10 @@ network_element_actor::behavior_type network_element(element_pointer self,
   self->state.cfg = std::move(cfg);
   self->state.backend = std::move(backend);
   return {
-    [self](neighbours_atom) -> caf::result<element_reading> {
+    [self](neighbours_atom, element_deadline deadline) -> caf::result<element_reading> {
       auto& st = self->state;
+      if (auto err = expired(deadline))
+        return err;
       auto reading = st.backend->read_neighbours();
       if (!reading) {
         st.note_failure(reading.error());
@@ -86,7 +95,9 @@ network_element_actor::behavior_type network_element(element_pointer self,
       st.last_error.clear();
       return std::move(*reading);
     },
-    [self](counters_atom) -> caf::result<counter_reading> {
+    [self](counters_atom, element_deadline deadline) -> caf::result<counter_reading> {
+      if (auto err = expired(deadline))
+        return err;
       auto reading = self->state.backend->read_counters();
       if (!reading) {
         self->state.last_error = detail_of(reading.error());
@@ -126,6 +137,10 @@ network_element_actor::behavior_type network_element(element_pointer self,
 }
 
 } // namespace
+
+element_deadline deadline_in(std::chrono::nanoseconds timeout) {
+  return (std::chrono::steady_clock::now() + timeout).time_since_epoch().count();
+}
 
 network_element_actor spawn_network_element(caf::actor_system& sys, network_element_config cfg,
                                             std::shared_ptr<element_backend> backend) {

@@ -19,7 +19,9 @@
 // touching the element again (the most recent max_remembered_orders are
 // kept).
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,11 +42,21 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<kagami::network::cut_action>)
 
 namespace kagami::network {
 
+/// The latest time (steady clock, nanoseconds since its epoch) at which a
+/// reading may still start. A request that waited in the element's mailbox
+/// past it (its sender gave up) fails with ec::device_timeout without
+/// touching the element, so a slow element never works off a backlog of
+/// readings nobody waits for.
+using element_deadline = std::int64_t;
+
+/// `timeout` from now as an element_deadline.
+element_deadline deadline_in(std::chrono::nanoseconds timeout);
+
 using network_element_actor = caf::typed_actor<
   /// Who is attached to which port (errors: the backend's, as values).
-  caf::replies_to<neighbours_atom>::with<element_reading>,
+  caf::replies_to<neighbours_atom, element_deadline>::with<element_reading>,
   /// Per-port status and 64-bit counters.
-  caf::replies_to<counters_atom>::with<counter_reading>,
+  caf::replies_to<counters_atom, element_deadline>::with<counter_reading>,
   /// The cuts this element offers.
   caf::replies_to<capabilities_atom>::with<std::vector<cut_action>>,
   /// Makes a cut and reads it back; idempotent by order id.

@@ -178,7 +178,7 @@ void probe_gaps(supervisor_pointer self) {
       },
       [self, with_routers, inputs](caf::error& err) mutable {
         auto& st = self->state;
-        st.last_error = "probing failed: " + detail_of(err);
+        st.last_error = "probing failed: " + self->system().render(err);
         with_routers(std::move(inputs), st.probes_macs());
       });
 }
@@ -203,7 +203,8 @@ void start_refresh(supervisor_pointer self, std::string cause) {
       if (--self->state.pending == 0)
         probe_gaps(self);
     };
-    self->request(e.handle, st.cfg.element_timeout, neighbours_atom::value)
+    self->request(e.handle, st.cfg.element_timeout, neighbours_atom::value,
+                  deadline_in(st.cfg.element_timeout))
       .then(
         [self, one_done](element_reading& r) {
           r.report.degraded = std::move(r.degraded);
@@ -214,7 +215,8 @@ void start_refresh(supervisor_pointer self, std::string cause) {
           topology::neighbour_report r;
           r.reporter = identity;
           r.observed_at_ms = now_ms();
-          r.degraded.push_back("no reading: " + detail_of(err));
+          auto why = detail_of(err);
+          r.degraded.push_back("no reading: " + (why.empty() ? self->system().render(err) : why));
           self->state.reports.push_back(std::move(r));
           one_done();
         });
