@@ -9,6 +9,7 @@
 // - the routed cell: the router found by TTL probes, on the switch port
 //   that learned its MAC, and the cell device behind it;
 // - the gateway on sw1's p-gw;
+// - the access point on sw2's p-ap, its clients on their radios and SSIDs;
 // - the spoofed MAC: plc-3's MAC claimed by two access ports (plc-3's own
 //   pinned port and the spoofer's), recorded as a conflict.
 // An HTIP L2 agent plugged into sw1 becomes an element linked to its port,
@@ -147,6 +148,29 @@ std::vector<std::string> mismatches(const factory_lab& lab, const json& view) {
     if (!conflict)
       out.push_back("no conflict recorded for the spoofed MAC " + mac);
   }
+  // The access points: linked at their switch port, every client on the
+  // radio it is associated on, with its SSID.
+  if (!truth.contains("access_points") || truth["access_points"].empty())
+    out.push_back("lab.json lists no access point");
+  for (const auto& ap : truth["access_points"]) {
+    std::string name = ap["name"];
+    auto uplink = port_of(ap["uplink"]["switch"], ap["uplink"]["ifindex"].get<std::uint32_t>());
+    if (!has_link(view, uplink, port_of(name, 0)))
+      out.push_back("no link from " + uplink.dump() + " to " + name);
+    std::map<std::string, std::uint32_t> radio_port;
+    for (const auto& r : ap["radios"])
+      radio_port.emplace(r["id"], static_cast<std::uint32_t>(radio_port.size() + 1));
+    for (const auto& c : ap["clients"]) {
+      const auto* d = device_in(view, c["mac"]);
+      auto want = port_of(name, radio_port[c["radio"]]);
+      if (d == nullptr)
+        out.push_back("AP client " + c["mac"].get<std::string>() + " missing");
+      else if ((*d)["attachment"] != want || d->value("ssid", "") != c["ssid"])
+        out.push_back("AP client " + c["mac"].get<std::string>() + " at "
+                      + (*d)["attachment"].dump() + " ssid " + d->value("ssid", "")
+                      + ", expected " + want.dump() + " ssid " + c["ssid"].get<std::string>());
+    }
+  }
   // The routed cell: the router found by probing, on the switch port that
   // learned its MAC, and the cell devices behind it.
   const auto& router = truth["router"];
@@ -254,7 +278,7 @@ TEST_F(topology_lab, inferred_topology_matches_the_lab_and_follows_a_pulled_link
   auto before = topology(lab);
   auto version_before = before["version"].get<std::uint64_t>();
   for (const auto& e : before["graph"]["elements"])
-    if (e["id"] == "sw1" || e["id"] == "sw2")
+    if (e["id"] == "sw1" || e["id"] == "sw2" || e["id"] == "ap")
       EXPECT_TRUE(e["flags"].empty()) << e.dump();
   // DOT and SVG for operators.
   auto [dot_status, dot] = admin_get(lab, "/admin/topology?format=dot");

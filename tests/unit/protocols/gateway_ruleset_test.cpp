@@ -363,7 +363,10 @@ TEST(firewall_setup, lab_site_config) {
   EXPECT_EQ(to_string(in->wot_address.address), "10.99.100.1");
   EXPECT_EQ(in->wot_port, 8080);
   EXPECT_EQ(in->ot_interfaces, std::vector<std::string>{"ot0"});
-  EXPECT_TRUE(in->tcp_devices.empty());
+  // The access point's management API is the one fixed TCP endpoint.
+  ASSERT_EQ(in->tcp_devices.size(), 1u);
+  EXPECT_EQ(to_string(in->tcp_devices[0].address), "10.99.1.20");
+  EXPECT_EQ(in->tcp_devices[0].port, 8090);
   auto ports = in->tcp_device_ports;
   std::sort(ports.begin(), ports.end());
   EXPECT_EQ(ports, (std::vector<uint16_t>{502, 502, 8081, 8082}));
@@ -379,6 +382,7 @@ TEST(firewall_setup, lab_site_config) {
   ASSERT_TRUE(text);
   auto expected = lab_input();
   expected.snmp_elements = {ip("10.99.1.2"), ip("10.99.1.3")};
+  expected.tcp_devices = {{ip("10.99.1.20"), 8090}};
   EXPECT_EQ(*text, script_of(expected));
 }
 
