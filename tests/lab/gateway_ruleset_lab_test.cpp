@@ -142,9 +142,15 @@ TEST_F(gateway_ruleset_lab, app_side_shows_only_the_wot_port_and_onboarding_stil
   EXPECT_TRUE(ports_in_state(ot_scan.out, "open").empty()) << ot_scan.out;
   EXPECT_NE(ot_scan.out.find("Ports:"), std::string::npos) << ot_scan.out;
 
-  // 5. The gateway reaches nothing on the OT side that no adapter uses:
-  //    no SNMP element is configured, so SNMP to the switch is refused.
-  EXPECT_NE(lab.snmp("snmpget", "sw1", "kagami-ro", "1.3.6.1.2.1.1.5.0").exit_code, 0);
+  // 5. The gateway reaches on the OT side what its adapters use and nothing
+  //    else: SNMP to the configured switch works; a connection to a TCP
+  //    port no adapter uses never leaves (no reset comes back from plc-1
+  //    within 3 s; without the table plc-1 resets it at once, step 6).
+  EXPECT_EQ(lab.snmp("snmpget", "sw1", "kagami-ro", "1.3.6.1.2.1.1.5.0").exit_code, 0);
+  auto plc1_telnet = "timeout 3 bash -c 'exec 3<>/dev/tcp/"
+                     + lab.device("plc-1")["ip"].get<std::string>() + "/23' 2>&1";
+  auto blocked = lab.exec("gw", plc1_telnet);
+  EXPECT_EQ(blocked.exit_code, 124) << blocked.out;
   auto devices_still = listed_things(lab);
   EXPECT_EQ(devices_still, expected_things);
 
@@ -154,6 +160,8 @@ TEST_F(gateway_ruleset_lab, app_side_shows_only_the_wot_port_and_onboarding_stil
   EXPECT_EQ(after.find("table inet kagami_gateway"), std::string::npos) << after;
   EXPECT_NE(after.find("table inet kagami\n"), std::string::npos) << after;
   EXPECT_EQ(lab.snmp("snmpget", "sw1", "kagami-ro", "1.3.6.1.2.1.1.5.0").exit_code, 0);
+  auto reset = lab.exec("gw", plc1_telnet);
+  EXPECT_NE(reset.out.find("Connection refused"), std::string::npos) << reset.out;
 }
 
 TEST_F(gateway_ruleset_lab, print_writes_the_ruleset_and_apply_replaces_it) {
