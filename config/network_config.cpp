@@ -17,26 +17,10 @@ bool is_ipv4(const std::string& s) {
   return ::inet_pton(AF_INET, s.c_str(), &a) == 1;
 }
 
-/// "aa:bb:cc:dd:ee:ff", hex digits in either case.
-bool is_mac(const std::string& s) {
-  if (s.size() != 17)
-    return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (i % 3 == 2 ? c != ':' : !std::isxdigit(c))
-      return false;
-  }
-  return true;
-}
-
-/// Printable ASCII without spaces, 1..64 (SNMP communities).
+/// An SNMP community: 1 to 64 printable ASCII characters without spaces,
+/// the rule of a tag.
 bool is_community(const std::string& s) {
-  if (s.empty() || s.size() > 64)
-    return false;
-  for (unsigned char c : s)
-    if (c <= ' ' || c >= 0x7f)
-      return false;
-  return true;
+  return is_tag(s);
 }
 
 } // namespace
@@ -83,7 +67,7 @@ std::optional<network_config::violation> network_config::check() const {
         return v{at + "/community", "is for snmp-switch elements only"};
     }
   }
-  if (!gateway_mac.empty() && !is_mac(gateway_mac))
+  if (!gateway_mac.empty() && !is_colon_hex_address(gateway_mac))
     return v{"/gatewayMac", "\"" + gateway_mac + "\" is not a MAC (aa:bb:cc:dd:ee:ff)"};
   if (refresh_s < 1 || refresh_s > 86'400)
     return v{"/refreshS", "must be 1 to 86400"};

@@ -20,17 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// "AA:BB:CC:DD:EE:FF", hex digits in either case.
-bool is_bd_address(const std::string& s) {
-  if (s.size() != 17)
-    return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = s[i];
-    if (i % 3 == 2 ? c != ':' : !std::isxdigit(static_cast<unsigned char>(c)))
-      return false;
-  }
-  return true;
-}
 
 std::string resolve(const std::string& base_dir, const std::string& path) {
   fs::path p{path};
@@ -133,7 +122,7 @@ void read_device(const object_reader& r, const site_config& site,
   auto modbus = model->protocol == device_protocol::modbus_tcp;
   if (model->protocol == device_protocol::ble_gatt) {
     // A BLE device is reached through BlueZ by its BD address.
-    if (r.read("address", d.address, need::required) && !is_bd_address(d.address))
+    if (r.read("address", d.address, need::required) && !is_colon_hex_address(d.address))
       r.fail("address", "\"" + d.address + "\": not a BD address "
                           "(AA:BB:CC:DD:EE:FF) (model " + model->id
                           + " is ble-gatt)");

@@ -32,6 +32,17 @@ bool is_id(std::string_view s) {
   return true;
 }
 
+bool is_colon_hex_address(std::string_view s) {
+  if (s.size() != 17)
+    return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (i % 3 == 2 ? c != ':' : !std::isxdigit(c))
+      return false;
+  }
+  return true;
+}
+
 bool is_tag(std::string_view s) {
   if (s.empty() || s.size() > 64)
     return false;

@@ -16,6 +16,10 @@ bool is_id(std::string_view s);
 /// True for a tag: 1 to 64 printable ASCII characters without spaces.
 bool is_tag(std::string_view s);
 
+/// True for six hex octets joined by colons, "aa:bb:cc:dd:ee:ff", in either
+/// case (a MAC or a BLE BD address).
+bool is_colon_hex_address(std::string_view s);
+
 /// True if `s` is 1 to `max_size` characters without control characters.
 bool is_text(std::string_view s, size_t max_size);
 

@@ -186,6 +186,9 @@ void check_site(const site_config& site) {
   check(is_text(site.site_name, 128));
   check(static_cast<bool>(parse_host_port(site.listen)));
   check(site.timeouts.request_ms >= site.timeouts.device_ms);
+  // An accepted network section holds every rule, also checked on its own.
+  check(!site.network.validate());
+  check(!site.network.htip_agents.enabled || site.discovery.htip.enabled);
   for (auto& [id, m] : site.models) {
     check(id == m.id);
     check_model(m);

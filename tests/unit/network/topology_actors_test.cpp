@@ -102,10 +102,24 @@ private:
 
 class topology_actors : public ::testing::Test {
 protected:
+  /// Every actor a test spawned ends here, also when an assertion returned
+  /// early: the actor system's destructor waits for all of them.
+  void TearDown() override {
+    for (auto& a : spawned)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+  }
+
+  template <class Handle>
+  Handle keep(Handle h) {
+    spawned.push_back(caf::actor_cast<caf::actor>(h));
+    return h;
+  }
+
   caf::actor_system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
   caf::scoped_actor self{sys};
   storage::memory_store store;
+  std::vector<caf::actor> spawned;
 
   template <class Handle, class... Ts>
   caf::expected<std::string> ask_string(const Handle& h, Ts... xs) {
@@ -145,7 +159,7 @@ protected:
       return std::vector<topology::managed_device>{
         {"plc-1", "02:99:00:00:00:11", "192.0.2.11", topology::criticality::high}};
     };
-    return spawn_topology_supervisor(sys, std::move(cfg));
+    return keep(spawn_topology_supervisor(sys, std::move(cfg)));
   }
 };
 
@@ -155,7 +169,7 @@ TEST_F(topology_actors, element_status_and_idempotent_cuts) {
   auto backend = std::make_shared<scripted_switch>("sw1");
   network_element_config cfg;
   cfg.identity = {"sw1", topology::element_kind::switch_element, "", "192.0.2.2"};
-  auto element = spawn_network_element(sys, cfg, backend);
+  auto element = keep(spawn_network_element(sys, cfg, backend));
   element_reading reading;
   self->request(element, 5s, neighbours_atom::value, deadline_in(5s))
     .receive([&](element_reading& r) { reading = std::move(r); },
@@ -198,17 +212,17 @@ TEST_F(topology_actors, supervisor_stores_versions_only_on_change) {
   auto sw = std::make_shared<scripted_switch>("sw1");
   network_element_config ecfg;
   ecfg.identity = {"sw1", topology::element_kind::switch_element, "", "192.0.2.2"};
-  auto element = spawn_network_element(sys, ecfg, sw);
+  auto element = keep(spawn_network_element(sys, ecfg, sw));
   auto sup = start_supervisor({{ecfg.identity, element}});
   // Events to a subscriber.
   auto events = std::make_shared<std::vector<std::string>>();
   auto events_mtx = std::make_shared<std::mutex>();
-  auto sink = sys.spawn([events, events_mtx](caf::event_based_actor*) -> caf::behavior {
+  auto sink = keep(sys.spawn([events, events_mtx](caf::event_based_actor*) -> caf::behavior {
     return {[events, events_mtx](topology_atom, const std::string& json) {
       std::lock_guard<std::mutex> guard{*events_mtx};
       events->push_back(json);
     }};
-  });
+  }));
   self->send(sup, subscribe_atom::value, sink);
   ASSERT_TRUE(eventually([&] {
     auto v = view(sup);
@@ -272,7 +286,7 @@ TEST_F(topology_actors, a_slow_element_does_not_stall_the_refresh) {
   slow->set_delay(800ms);
   network_element_config ecfg;
   ecfg.identity = {"sw1", topology::element_kind::switch_element, "", "192.0.2.2"};
-  auto element = spawn_network_element(sys, ecfg, slow);
+  auto element = keep(spawn_network_element(sys, ecfg, slow));
   auto sup = start_supervisor({{ecfg.identity, element}}, 200ms);
   ASSERT_TRUE(eventually([&] {
     auto v = view(sup);
