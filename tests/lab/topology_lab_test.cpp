@@ -281,9 +281,20 @@ TEST_F(topology_lab, inferred_topology_matches_the_lab_and_follows_a_pulled_link
     if (e["id"] == "sw1" || e["id"] == "sw2" || e["id"] == "ap")
       EXPECT_TRUE(e["flags"].empty()) << e.dump();
   // DOT and SVG for operators.
-  auto [dot_status, dot] = admin_get(lab, "/admin/topology?format=dot");
-  EXPECT_EQ(dot_status, 200);
+  // The rogue device is marked once onboarding refused it; plc-3, whose
+  // MAC the spoofer announces, is not (its node is the legitimate device).
+  std::string dot;
+  auto rogue_mark = "rogue\\n" + lab.device("rogue-1")["mac"].get<std::string>();
+  EXPECT_TRUE(eventually(
+    [&] {
+      auto [status, text] = admin_get(lab, "/admin/topology?format=dot");
+      dot = text;
+      return status == 200 && text.find(rogue_mark) != std::string::npos;
+    },
+    30s))
+    << dot;
   EXPECT_EQ(dot.rfind("digraph", 0), 0u) << dot.substr(0, 200);
+  EXPECT_EQ(dot.find("rogue\\nplc-3"), std::string::npos) << dot;
   auto [svg_status, svg] = admin_get(lab, "/admin/topology?format=svg");
   EXPECT_EQ(svg_status, 200);
   EXPECT_NE(svg.find("<svg"), std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <iostream>
 #include <sstream>
 
@@ -92,14 +93,26 @@ std::vector<topology::managed_device> managed_devices(storage::kv_store& store) 
   return out;
 }
 
-/// Rogue devices to mark in DOT / SVG.
+/// Rogue devices to mark in DOT / SVG: the MACs of rogue records, except a
+/// MAC that an admitted device owns. A spoofer announcing a legitimate
+/// device's MAC is refused by address, and its MAC node in the graph is the
+/// legitimate device (the two ports that claim it are a recorded conflict):
+/// marking it would call the victim rogue.
 topology::dot_marks rogue_marks(storage::kv_store& store) {
+  std::set<std::string> owned;
+  for (const auto& d : managed_devices(store))
+    if (auto id = topology::identity_of(d); !id.empty())
+      owned.insert(id);
   topology::dot_marks marks;
   storage::rogue_registry rogues{store};
   if (auto all = rogues.load_all())
-    for (const auto& r : *all)
-      if (!r.mac.empty())
-        marks.rogue.insert(r.mac);
+    for (const auto& r : *all) {
+      auto mac = r.mac;
+      for (auto& c : mac)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!mac.empty() && owned.count(mac) == 0)
+        marks.rogue.insert(mac);
+    }
   return marks;
 }
 
