@@ -306,8 +306,10 @@ topology_supervisor(supervisor_pointer self, topology_supervisor_config cfg) {
 
 topology_supervisor_actor spawn_topology_supervisor(caf::actor_system& sys,
                                                     topology_supervisor_config cfg) {
-  auto self = sys.spawn(topology_supervisor, std::move(cfg));
-  return self;
+  // Detached: a refresh reads the device registry and the neighbour table
+  // and syncs a version to RocksDB, and a query reads the history; none of
+  // that may block a scheduler thread.
+  return sys.spawn<caf::detached>(topology_supervisor, std::move(cfg));
 }
 
 } // namespace kagami::network

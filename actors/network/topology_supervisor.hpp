@@ -18,6 +18,9 @@
 //
 // Queries (the admin API) are answered from the history
 // (topology_views.hpp); SVG is rendered by the renderer actor.
+//
+// Detached: refreshes and queries read and write the store, read the
+// device registry and the neighbour table, all on its own thread.
 
 #include <chrono>
 #include <cstdint>
