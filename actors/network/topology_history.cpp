@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "actors/core/error.hpp"
+#include "config/json_depth.hpp"
 
 namespace kagami::topology {
 
@@ -26,6 +27,9 @@ bool parse_u64(std::string_view text, std::uint64_t& out) {
 /// Decodes the record under `key`; `with_inputs` false skips the inputs.
 caf::expected<topology_version> decode(std::string_view key, std::string_view bytes,
                                        bool with_inputs) {
+  // A record nests one level deeper than its inputs.
+  if (config::json_nesting_depth(bytes, max_topology_json_depth + 2) > max_topology_json_depth + 1)
+    return corrupt(key, "nested too deep");
   auto doc = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
     return corrupt(key, "not a JSON object");
@@ -38,7 +42,7 @@ caf::expected<topology_version> decode(std::string_view key, std::string_view by
     if (!out.diff.is_object())
       return corrupt(key, "diff is not an object");
     if (with_inputs) {
-      auto inputs = parse_merge_inputs(doc.at("inputs").dump());
+      auto inputs = merge_inputs_from_json(doc.at("inputs"));
       if (!inputs)
         return corrupt(key, detail_of(inputs.error()));
       out.inputs = std::move(*inputs);

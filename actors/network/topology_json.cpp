@@ -10,8 +10,13 @@ namespace {
 using nlohmann::json;
 
 /// The format is at most 6 levels deep (root, reports, report, ports, port,
-/// lldp entry).
-constexpr std::size_t max_depth = 8;
+/// lldp entry); a history record adds one.
+constexpr std::size_t max_depth = max_topology_json_depth;
+
+caf::error inputs_failure(const std::string& where, const std::string& why) {
+  return make_error(ec::storage_failure,
+                    "topology inputs: " + (where.empty() ? "/" : where) + ": " + why);
+}
 
 struct failure {
   std::string where;
@@ -218,26 +223,27 @@ nlohmann::json to_json(const merge_inputs& in) {
           {"devices", std::move(devices)}};
 }
 
-caf::expected<merge_inputs> parse_merge_inputs(std::string_view text,
-                                               const topology_json_limits& limits) {
-  auto fail = [](const std::string& where, const std::string& why) {
-    return make_error(ec::storage_failure,
-                      "topology inputs: " + (where.empty() ? "/" : where) + ": " + why);
-  };
-  if (text.size() > limits.max_bytes)
-    return fail("", "larger than " + std::to_string(limits.max_bytes) + " bytes");
-  if (config::json_nesting_depth(text, max_depth + 1) > max_depth)
-    return fail("", "nested deeper than " + std::to_string(max_depth));
-  auto doc = json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded())
-    return fail("", "not JSON");
+caf::expected<merge_inputs> merge_inputs_from_json(const nlohmann::json& doc,
+                                                   const topology_json_limits& limits) {
   try {
     return reader{limits}.inputs(doc);
   } catch (const failure& f) {
-    return fail(f.where, f.why);
+    return inputs_failure(f.where, f.why);
   } catch (const json::exception& e) {
-    return fail("", e.what());
+    return inputs_failure("", e.what());
   }
+}
+
+caf::expected<merge_inputs> parse_merge_inputs(std::string_view text,
+                                               const topology_json_limits& limits) {
+  if (text.size() > limits.max_bytes)
+    return inputs_failure("", "larger than " + std::to_string(limits.max_bytes) + " bytes");
+  if (config::json_nesting_depth(text, max_depth + 1) > max_depth)
+    return inputs_failure("", "nested deeper than " + std::to_string(max_depth));
+  auto doc = json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_discarded())
+    return inputs_failure("", "not JSON");
+  return merge_inputs_from_json(doc, limits);
 }
 
 } // namespace kagami::topology

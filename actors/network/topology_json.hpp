@@ -58,6 +58,14 @@ caf::expected<merge_inputs> parse_merge_inputs(std::string_view text,
 /// "switch" -> switch_element, "ap", "router"; false for anything else.
 bool parse_element_kind(std::string_view text, element_kind& out);
 
+/// parse_merge_inputs for a parsed document (the caller bounded its size and
+/// nesting); the same errors.
+caf::expected<merge_inputs> merge_inputs_from_json(const nlohmann::json& doc,
+                                                   const topology_json_limits& limits = {});
+
+/// The deepest nesting of a stored document this format allows.
+inline constexpr std::size_t max_topology_json_depth = 8;
+
 /// "low", "normal", "high", "critical"; false for anything else.
 bool parse_criticality(std::string_view text, criticality& out);
 
