@@ -19,6 +19,7 @@
 #include "config/design_info.hpp"
 #include "config/device_model.hpp"
 #include "config/discovery_config.hpp"
+#include "config/isolation_config.hpp"
 #include "config/network_config.hpp"
 #include "config/vendor_db.hpp"
 
@@ -97,6 +98,8 @@ struct site_config {
   discovery_config discovery;
   /// The network elements and the topology refresh; empty by default.
   network_config network;
+  /// Suspicious-device detection and isolation; disabled by default.
+  isolation_config isolation;
   /// The "security" section as written (an object; null when absent). Its
   /// parts are decoded by the security components themselves at start-up
   /// (tools/kagamid/security_setup.cpp), which name the field on error.

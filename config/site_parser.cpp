@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "config/design_parser.hpp"
+#include "config/isolation_parser.hpp"
 #include "config/json_reader.hpp"
 #include "config/model_parser.hpp"
 #include "config/network_parser.hpp"
@@ -201,7 +202,8 @@ site_config read_site(error_sink& sink, const json_value& doc,
   object_reader r{sink, doc, ""};
   if (!r.known_keys({"$schema", "site", "listen", "dataDir", "publicBaseUrl",
                      "timeouts", "http", "scheduler", "models", "devices",
-                     "design", "vendorDb", "discovery", "network", "security"}))
+                     "design", "vendorDb", "discovery", "network", "isolation",
+                     "security"}))
     return site;
   std::string schema;
   r.read("$schema", schema);
@@ -238,6 +240,10 @@ site_config read_site(error_sink& sink, const json_value& doc,
   if (sink.ok() && site.network.htip_agents.enabled && !site.discovery.htip.enabled)
     sink.fail(r.path("network") + "/htipAgents/enabled",
               "needs discovery.htip: HTIP agents are heard by its LLDP capture");
+  if (sink.ok())
+    if (auto i = r.get_object("isolation"))
+      read_isolation(object_reader{sink, *i, r.path("isolation")}, site.network,
+                     site.isolation);
   if (auto sec = r.get_object("security"))
     site.security = nlohmann::json::parse(sec->dump());
   site.base_dir = base_dir;
