@@ -173,7 +173,11 @@ void add_step(isolation_record& rec, std::int64_t at_ms, std::string what,
 }
 
 std::string isolation_id(std::string_view mac, std::int64_t created_ms) {
-  return std::string{mac} + "@" + std::to_string(created_ms);
+  std::string id = "iso-";
+  for (char c : mac)
+    if (c != ':')
+      id += c;
+  return id + "-" + std::to_string(created_ms);
 }
 
 nlohmann::json to_json(const isolation_record& rec) {

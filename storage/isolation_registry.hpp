@@ -50,7 +50,8 @@ struct applied_cut {
   std::string action; ///< network::to_string(cut_action).
   std::string target;
   std::uint32_t port_id = 0;
-  /// The order id of the last time it was (re)applied; unique per attempt.
+  /// The base of its order ids: attempt N sends "ORDER_ID#N" (the element
+  /// makes each order id once), a release "ORDER_ID#restore".
   std::string order_id;
   std::int64_t applied_ms = 0;
   bool verified = false;
@@ -66,7 +67,8 @@ struct isolation_step {
 };
 
 struct isolation_record {
-  /// The key: "MAC@CREATED_MS", MAC in lower case.
+  /// The key: "iso-MAC-CREATED_MS", the MAC's hex digits in lower case
+  /// without colons (fits a URL path segment: /admin/isolations/{id}).
   std::string id;
   std::string suspect_mac;
   std::string suspect_ip;
@@ -106,7 +108,7 @@ inline constexpr std::size_t max_isolation_record_depth = 32;
 void add_step(isolation_record& rec, std::int64_t at_ms, std::string what,
               nlohmann::json detail = nlohmann::json::object());
 
-/// The record id for a suspect first handled at `created_ms`.
+/// The record id for a suspect (lower-case MAC) first handled at `created_ms`.
 std::string isolation_id(std::string_view mac, std::int64_t created_ms);
 
 /// {"schema_version": 1, "id", "suspect_mac", "suspect_ip", "identity",

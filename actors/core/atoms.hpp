@@ -63,4 +63,10 @@ using render_atom = caf::atom_constant<caf::atom("render")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using diff_atom = caf::atom_constant<caf::atom("diff")>;
 
+// Detection and isolation.
+using suspect_atom = caf::atom_constant<caf::atom("suspect")>;
+using port_alarm_atom = caf::atom_constant<caf::atom("portalarm")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+
 } // namespace kagami

@@ -73,6 +73,9 @@ struct cut_outcome {
   bool applied = false;  ///< The element accepted the change.
   bool verified = false; ///< A read-back shows it in effect.
   std::string detail;    ///< Bounded text from the element or the check.
+  /// When the element acknowledged the change (SNMP: the SET's response),
+  /// in ms since the epoch; 0 when the backend cannot tell.
+  std::int64_t acknowledged_ms = 0;
 };
 
 class element_backend {

@@ -16,7 +16,7 @@ const object_identifier if_index_column = switch_oids::column(switch_oids::if_en
 const object_identifier if_admin_status_column = switch_oids::column(switch_oids::if_entry, 7);
 const object_identifier if_oper_status_column = switch_oids::column(switch_oids::if_entry, 8);
 
-constexpr std::chrono::milliseconds verify_interval{100};
+constexpr std::chrono::milliseconds verify_interval{25};
 
 const char* const interface_column_names[] = {
   "ifDescr",      "ifPhysAddress", "ifAdminStatus",   "ifOperStatus",    "ifName",
@@ -285,6 +285,9 @@ snmp_switch_adapter::set_admin_status(const network::cut_order& order, int64_t w
     return err;
   network::cut_outcome outcome;
   outcome.applied = true;
+  outcome.acknowledged_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
   auto verify_until = clock::now() + config_.verify_timeout;
   for (;;) {
     auto status = (*read)->get({admin_oid, oper_oid});
@@ -294,7 +297,10 @@ snmp_switch_adapter::set_admin_status(const network::cut_order& order, int64_t w
     } else {
       auto admin = integer_of((*status)[0]);
       auto oper = integer_of((*status)[1]);
-      outcome.verified = admin == wanted;
+      // A port taken down must stop forwarding too: its oper status must
+      // leave up(1). Bringing one up needs only the admin status (the
+      // link may have no carrier).
+      outcome.verified = admin == wanted && (wanted != 2 || oper != 1);
       outcome.detail = "ifIndex " + order.target + ": ifAdminStatus " + status_text(admin)
                        + ", ifOperStatus " + status_text(oper);
     }

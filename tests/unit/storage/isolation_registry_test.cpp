@@ -64,6 +64,7 @@ TYPED_TEST(isolation_registry_test, round_trip_sorted_by_id) {
   auto one = reg.load(b.id);
   ASSERT_TRUE(one && *one);
   EXPECT_EQ(**one, b);
+  EXPECT_EQ(isolation_id("02:99:00:00:00:99", 5), "iso-029900000099-5");
   auto none = reg.load("02:99:00:00:00:01@1");
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);
