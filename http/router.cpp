@@ -70,6 +70,8 @@ const char* to_string(route_kind x) {
     case route_kind::admin_topology_history: return "admin_topology_history";
     case route_kind::admin_topology_diff: return "admin_topology_diff";
     case route_kind::admin_topology_events: return "admin_topology_events";
+    case route_kind::admin_isolations: return "admin_isolations";
+    case route_kind::admin_isolation_release: return "admin_isolation_release";
   }
   return "unknown";
 }
@@ -213,6 +215,8 @@ router router::wot() {
   r.add(route_kind::admin_topology_history, "/admin/topology/history", {"GET"});
   r.add(route_kind::admin_topology_diff, "/admin/topology/diff", {"GET"});
   r.add(route_kind::admin_topology_events, "/admin/topology/events", {"GET"});
+  r.add(route_kind::admin_isolations, "/admin/isolations", {"GET"});
+  r.add(route_kind::admin_isolation_release, "/admin/isolations/{id}/release", {"POST"});
   return r;
 }
 

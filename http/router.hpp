@@ -58,6 +58,10 @@ enum class route_kind : uint8_t {
   admin_topology_diff,
   /// GET /admin/topology/events — every new topology version as SSE.
   admin_topology_events,
+  /// GET /admin/isolations — every isolation with its evidence and trail.
+  admin_isolations,
+  /// POST /admin/isolations/{id}/release — an operator releases one.
+  admin_isolation_release,
 };
 
 const char* to_string(route_kind x);

@@ -16,6 +16,7 @@
 #include "actors/core/error.hpp"
 #include "actors/security/admin/audit_query_params.hpp"
 #include "actors/security/admin/audit_service.hpp"
+#include "actors/isolation/isolation_supervisor.hpp"
 #include "actors/network/topology_supervisor.hpp"
 #include "actors/security/gate/access_stage.hpp"
 #include "actors/security/logcheck/log_validator.hpp"
@@ -143,6 +144,10 @@ std::pair<security::authz::operation, const char*> access_op_of(http::wot_op op)
       return {operation::readproperty, "admin.topology"};
     case http::wot_op::admin_topology_events:
       return {operation::subscribeevent, "admin.topology"};
+    case http::wot_op::admin_isolations:
+      return {operation::readproperty, "admin.isolations"};
+    case http::wot_op::admin_isolation_release:
+      return {operation::invokeaction, "admin.isolation.release"};
     default:
       return {operation::readproperty, "readproperty"};
   }
@@ -352,7 +357,10 @@ private:
       case http::wot_op::admin_topology_history:
       case http::wot_op::admin_topology_diff:
       case http::wot_op::admin_topology_events:
+      case http::wot_op::admin_isolations:
         return serve_admin(x, plan, a);
+      case http::wot_op::admin_isolation_release:
+        return serve_admin(x, plan, a, thing_id);
       default:
         break;
     }
@@ -450,8 +458,9 @@ private:
 
   // -- admin API ---------------------------------------------------------------
 
+  /// `isolation_id`: the {id} of a release.
   void serve_admin(const http_exchange_ptr& x, const http::wot_plan& plan,
-                   const security::access_ptr& a) {
+                   const security::access_ptr& a, const std::string& isolation_id = {}) {
     if (!a)
       return reply_status(x, 404, "no admin API without a security stage");
     if (!cfg_.access->admit_admin(a))
@@ -470,6 +479,19 @@ private:
         || plan.op == http::wot_op::admin_topology_history
         || plan.op == http::wot_op::admin_topology_diff)
       return serve_topology(x, plan, a);
+    if (plan.op == http::wot_op::admin_isolations
+        || plan.op == http::wot_op::admin_isolation_release) {
+      if (!cfg_.isolation)
+        return respond(x, a, error_response(x, plan, make_error(ec::unavailable,
+                                                                "isolation is not enabled")));
+      auto iso = caf::actor_cast<isolation::isolation_supervisor_actor>(cfg_.isolation);
+      if (plan.op == http::wot_op::admin_isolations)
+        return ask_any(x, iso, answer, fail, list_atom::value);
+      auto who = context_of(x->request, a).subject;
+      if (who.empty())
+        who = "unknown";
+      return ask_any(x, iso, answer, fail, release_atom::value, isolation_id, std::move(who));
+    }
     if (!cfg_.audit_service)
       return respond(x, a, error_response(x, plan, make_error(ec::unavailable,
                                                               "no audit service")));

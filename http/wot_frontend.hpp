@@ -95,6 +95,9 @@ struct wot_frontend_config {
   /// A network::topology_supervisor_actor (null: the topology routes answer
   /// 503).
   caf::actor topology;
+  /// An isolation::isolation_supervisor_actor (null: the isolation routes
+  /// answer 503).
+  caf::actor isolation;
 };
 
 /// The running frontend: owns the companion actor. Create it with spawn();

@@ -34,7 +34,7 @@ constexpr wot_plan refuse(unsigned status, std::string_view reason,
 // The allow column of a served operation is what stays allowed when the
 // device refuses it with 405: a PUT to a read-only property leaves GET, a
 // GET of a write-only property leaves PUT.
-constexpr std::array<row, 17> table{{
+constexpr std::array<row, 19> table{{
   {route_kind::well_known_wot, "GET", serve(wot_op::directory_td, "")},
   {route_kind::things, "GET", serve(wot_op::list_things, "")},
   {route_kind::thing, "GET", serve(wot_op::thing_td, "")},
@@ -54,6 +54,8 @@ constexpr std::array<row, 17> table{{
   {route_kind::admin_topology_history, "GET", serve(wot_op::admin_topology_history, "")},
   {route_kind::admin_topology_diff, "GET", serve(wot_op::admin_topology_diff, "")},
   {route_kind::admin_topology_events, "GET", serve(wot_op::admin_topology_events, "")},
+  {route_kind::admin_isolations, "GET", serve(wot_op::admin_isolations, "")},
+  {route_kind::admin_isolation_release, "POST", serve(wot_op::admin_isolation_release, "")},
 }};
 
 /// The methods a route kind answers at all, for a 405 outside the table.
@@ -64,6 +66,7 @@ constexpr std::string_view methods_of(route_kind kind) {
     case route_kind::property:
       return "GET, PUT";
     case route_kind::action:
+    case route_kind::admin_isolation_release:
       return "POST";
     default:
       return "GET";
@@ -106,6 +109,10 @@ const char* to_string(wot_op x) {
       return "admin_topology_diff";
     case wot_op::admin_topology_events:
       return "admin_topology_events";
+    case wot_op::admin_isolations:
+      return "admin_isolations";
+    case wot_op::admin_isolation_release:
+      return "admin_isolation_release";
   }
   return "?";
 }
@@ -122,6 +129,8 @@ bool wot_plan::needs_thing() const noexcept {
     case wot_op::admin_topology_history:
     case wot_op::admin_topology_diff:
     case wot_op::admin_topology_events:
+    case wot_op::admin_isolations:
+    case wot_op::admin_isolation_release:
       return false;
     default:
       return true;

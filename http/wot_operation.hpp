@@ -24,6 +24,8 @@
 //   GET  /admin/topology/history           admin_topology_history
 //   GET  /admin/topology/diff              admin_topology_diff
 //   GET  /admin/topology/events            admin_topology_events (SSE)
+//   GET  /admin/isolations                 admin_isolations
+//   POST /admin/isolations/{id}/release    admin_isolation_release
 // Every other pair is refused with 405 and the route's methods in Allow
 // (the router answers most of those before the table is asked).
 
@@ -67,6 +69,9 @@ enum class wot_op : uint8_t {
   admin_topology_diff,
   /// Admin API: every new topology version as a server-sent-events stream.
   admin_topology_events,
+  /// Admin API: the isolations, and an operator's release of one.
+  admin_isolations,
+  admin_isolation_release,
 };
 
 const char* to_string(wot_op x);

@@ -25,6 +25,7 @@
 #include "storage/device_registry.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "tools/kagamid/onboarding_setup.hpp"
+#include "tools/kagamid/isolation_setup.hpp"
 #include "tools/kagamid/topology_setup.hpp"
 #include "tools/kagamid/security_setup.hpp"
 #include "actors/security/admin/audit_service.hpp"
@@ -324,6 +325,21 @@ int run_gateway(config::site_config site) {
     [t = topology->get()](const protocols::lldp_htip::lldp_frame& frame) {
       t->hear_htip_agent(frame);
     });
+  // Detection and isolation (when configured): over the topology's element
+  // actors; its alerts go out with the log validator's.
+  isolation_service isolation{shared_site, **store, **topology};
+  auto isolation_failure = isolation.start(
+    sys, directory, [validator = *validator_slot](const nlohmann::json& a) {
+      caf::anon_send(validator, alert_atom::value, a.value("kind", std::string{"isolation"}),
+                     a.value("severity", std::string{"warning"}),
+                     a.value("summary", std::string{}),
+                     a.contains("evidence") ? a["evidence"].dump(-1, ' ', false,
+                                                                 nlohmann::json::error_handler_t::replace)
+                                            : std::string{"{}"});
+    });
+  fe_cfg.isolation = isolation.supervisor();
+  if (isolation.enabled())
+    (*onboarding)->set_isolation(isolation.supervisor());
   // The frontend runs on the server's io thread (one strand of it).
   frontend = wot_frontend::spawn(sys, server.make_strand(), fe_cfg);
   slot->store(frontend.get(), std::memory_order_release);
@@ -378,6 +394,7 @@ int run_gateway(config::site_config site) {
     server.stop();
     frontend->stop(); // terminates here if the strand did not get to it
     (*onboarding)->stop();
+    isolation.stop();
     (*topology)->stop();
     caf::anon_send_exit(*validator_slot, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(audit_service, caf::exit_reason::user_shutdown);
@@ -395,6 +412,10 @@ int run_gateway(config::site_config site) {
     return failure.empty() ? code : 1;
   };
 
+  if (isolation_failure) {
+    say("isolation: " + detail_of(isolation_failure));
+    return shut_down(1);
+  }
   if (onboarding_failure) {
     say("onboarding: " + detail_of(onboarding_failure));
     return shut_down(1);

@@ -410,6 +410,10 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   return out;
 }
 
+void onboarding_service::set_isolation(caf::actor isolation) {
+  impl_->cfg.isolation = std::move(isolation);
+}
+
 caf::error onboarding_service::start(caf::actor_system& sys,
                                      gateway_supervisor_actor gateway,
                                      directory_actor directory) {

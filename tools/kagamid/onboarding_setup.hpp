@@ -52,6 +52,10 @@ public:
   /// before start().
   void on_htip_link_information(std::function<void(const protocols::lldp_htip::lldp_frame&)> fn);
 
+  /// Refused devices are handed to `isolation` (isolate_atom). Call before
+  /// start(); without it the gateway's own refusal is the only cut.
+  void set_isolation(caf::actor isolation);
+
   /// Spawns the onboarding supervisor and starts every enabled discovery
   /// source. A source that cannot start (no permission, no interface) is
   /// an error naming it: kagamid does not run with half its discovery.

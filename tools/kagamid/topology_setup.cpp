@@ -309,6 +309,18 @@ void topology_service::stop() {
   impl_->elements.clear();
 }
 
+std::vector<std::pair<topology::element, network::network_element_actor>>
+topology_service::element_actors() const {
+  std::vector<std::pair<topology::element, network::network_element_actor>> out;
+  for (std::size_t i = 0; i < impl_->elements.size() && i < impl_->backends.size(); ++i)
+    out.emplace_back(impl_->backends[i].first, impl_->elements[i]);
+  return out;
+}
+
+const std::string& topology_service::gateway_mac() const {
+  return impl_->gateway_mac;
+}
+
 caf::actor topology_service::supervisor() const {
   return caf::actor_cast<caf::actor>(impl_->supervisor);
 }

@@ -54,6 +54,13 @@ public:
   /// The supervisor (null before start or when not enabled).
   caf::actor supervisor() const;
 
+  /// The gateway's OT-side MAC (lower case; "" when not enabled).
+  const std::string& gateway_mac() const;
+
+  /// The element actors with who they are (empty before start).
+  std::vector<std::pair<topology::element, network::network_element_actor>>
+  element_actors() const;
+
 private:
   struct impl;
   explicit topology_service(std::unique_ptr<impl> p);

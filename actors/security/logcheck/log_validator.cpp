@@ -1,6 +1,7 @@
 #include "actors/security/logcheck/log_validator.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <optional>
 #include <utility>
@@ -80,6 +81,22 @@ log_validator(self_ptr self, log_validator_config cfg, audit_analyzer analyzer) 
       self->monitor(sink);
       st.subscribers.push_back(sink);
       return true;
+    },
+    [self](alert_atom, std::string& kind, std::string& severity, std::string& summary,
+           const std::string& evidence) {
+      security_alert alert;
+      alert.kind = std::move(kind);
+      alert.severity = std::move(severity);
+      alert.summary = std::move(summary);
+      alert.source = "kagamid";
+      alert.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      auto doc = nlohmann::json::parse(evidence, nullptr, false);
+      if (doc.is_discarded() || !doc.is_object())
+        doc = {{"text", evidence}};
+      alert.evidence = std::move(doc);
+      publish(self, alert, storage::audit_event{});
     },
     [self](unsubscribe_atom, const caf::actor& sink) {
       if (!sink)

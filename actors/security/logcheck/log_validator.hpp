@@ -44,6 +44,12 @@ using log_validator_actor = caf::typed_actor<
   /// max_subscribers are subscribed already; true otherwise (also for a sink
   /// that is subscribed already).
   caf::replies_to<subscribe_atom, caf::actor>::with<bool>,
+  /// An alert raised outside the audit analysis (kind, severity, summary,
+  /// evidence JSON object), e.g. by the isolation supervisor: published to
+  /// the subscribers, kept for list_atom and audited like the validator's
+  /// own, with source "kagamid". Evidence that is not a JSON object is kept
+  /// as {"text": ...}. No reply.
+  caf::reacts_to<alert_atom, std::string, std::string, std::string, std::string>,
   /// Stops sending alerts to `sink`. No reply.
   caf::reacts_to<unsubscribe_atom, caf::actor>,
   /// The last `recent_alerts` alerts, oldest first, as a JSON array of

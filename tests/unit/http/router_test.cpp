@@ -92,6 +92,13 @@ INSTANTIATE_TEST_SUITE_P(
                 route_kind::admin_topology_diff},
     router_case{"GET", "/admin/topology/events", outcome::matched,
                 route_kind::admin_topology_events},
+    router_case{"GET", "/admin/isolations", outcome::matched, route_kind::admin_isolations},
+    router_case{"POST", "/admin/isolations/iso-029900000099-1765000000000/release",
+                outcome::matched, route_kind::admin_isolation_release,
+                "iso-029900000099-1765000000000"},
+    router_case{"GET", "/admin/isolations/iso-1/release", outcome::method_not_allowed,
+                route_kind::things, "", "", "POST"},
+    router_case{"POST", "/admin/isolations/a:b/release", outcome::bad_path},
     router_case{"PUT", "/admin/audit", outcome::method_not_allowed, route_kind::things,
                 "", "", "GET"},
     // A placeholder may carry a literal's text.
@@ -185,7 +192,8 @@ TEST(router, every_kind_has_a_name) {
                  route_kind::action, route_kind::event, route_kind::admin_audit,
                  route_kind::admin_audit_verify, route_kind::admin_alerts,
                  route_kind::admin_topology, route_kind::admin_topology_history,
-                 route_kind::admin_topology_diff, route_kind::admin_topology_events})
+                 route_kind::admin_topology_diff, route_kind::admin_topology_events,
+                 route_kind::admin_isolations, route_kind::admin_isolation_release})
     EXPECT_STRNE(to_string(k), "unknown");
 }
 
