@@ -193,7 +193,12 @@ uint64_t ip_word(const ip_address& ip, size_t half) {
   return w;
 }
 
-enum : uint64_t { record_packet = 1, record_arp_request = 2 };
+enum : uint64_t {
+  record_packet = 1,
+  record_arp_request = 2,
+  record_contact = 3,    // a unicast packet from one MAC to another
+  record_ip_contact = 4, // a packet from an IP to a MAC
+};
 
 flow_key make_flow_key(const mac_address& src_mac, const mac_address& dst_mac,
                        uint8_t proto, const ip_address& src, const ip_address& dst,
@@ -213,6 +218,23 @@ flow_key make_arp_key(const mac_address& requester, const ip_address& requested)
   flow_key k;
   k.w[0] = mac_to_u64(requester) | (record_arp_request << 48);
   k.w[4] = ip_word(requested, 0);
+  return k;
+}
+
+flow_key make_contact_key(const mac_address& from, const mac_address& to) {
+  flow_key k;
+  k.w[0] = mac_to_u64(from) | (record_contact << 48);
+  k.w[1] = mac_to_u64(to);
+  return k;
+}
+
+flow_key make_ip_contact_key(const ip_address& from, const mac_address& to) {
+  flow_key k;
+  k.w[0] = record_ip_contact << 48;
+  k.w[1] = mac_to_u64(to);
+  k.w[2] = ip_word(from, 0);
+  k.w[3] = ip_word(from, 1);
+  k.w[6] = uint64_t{from.version};
   return k;
 }
 
@@ -506,7 +528,16 @@ struct flow_tracker::impl {
       default:
         break;
     }
+    if (result == verdict::outside && contacted_by_peer(p, now))
+      result = verdict::response;
     remember(p, now);
+    // Only an initiative out of the policy makes its destination a
+    // contacted peer (a response never excuses its addressee).
+    if (result == verdict::outside && p.has_ethernet && !is_group_mac(p.destination_mac)) {
+      record(make_contact_key(p.source_mac, p.destination_mac), now);
+      if (p.network == network_layer::ipv4 || p.network == network_layer::ipv6)
+        record(make_ip_contact_key(p.source_ip, p.destination_mac), now);
+    }
     switch (result) {
       case verdict::not_subject:
         ++counters.not_subject;
@@ -525,6 +556,20 @@ struct flow_tracker::impl {
     return result;
   }
 
+  // A packet to a peer that contacted the sender recently is that contact's
+  // consequence, not the sender's initiative: a scanned device re-checks
+  // the scanner's address (unicast ARP, or a broadcast ARP for the IP that
+  // contacted it) after its neighbour entry went stale.
+  bool contacted_by_peer(const packet_summary& p, int64_t now) const {
+    if (!p.has_ethernet)
+      return false;
+    if (!is_group_mac(p.destination_mac)
+        && seen_recently(make_contact_key(p.destination_mac, p.source_mac), now))
+      return true;
+    return p.network == network_layer::arp && p.arp_operation == arp_request
+           && seen_recently(make_ip_contact_key(p.arp_target_ip, p.source_mac), now);
+  }
+
   // Remembers what a later response may answer: TCP/UDP flows and ARP
   // requests that do not involve a gateway MAC (whatever answers the
   // gateway is allowed anyway).
@@ -538,6 +583,7 @@ struct flow_tracker::impl {
              now);
     else if (p.network == network_layer::arp && p.arp_operation == arp_request)
       record(make_arp_key(p.arp_sender_mac, p.arp_target_ip), now);
+
   }
 
   suspect& suspect_for(const mac_address& mac, int64_t now, uint32_t& index) {

@@ -57,7 +57,9 @@ const char* to_string(violation_kind x);
 /// The bounds of every table. All memory is allocated in the constructor.
 struct flow_tracker_limits {
   /// Flows remembered for the response rules (TCP/UDP 5-tuples with MACs,
-  /// and ARP requests).
+  /// ARP requests, and the peers an out-of-policy packet contacted: a packet
+  /// back to a peer that contacted its sender first, unicast or an ARP
+  /// request for the contacting IP, is a response).
   size_t max_flows = 65536;
   /// A flow not seen for this long is forgotten: a packet in the reverse
   /// direction after that is no longer a response.

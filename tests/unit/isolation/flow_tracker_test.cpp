@@ -253,11 +253,35 @@ TEST(flow_tracker, an_answer_nobody_asked_for_is_outside) {
   tracked t;
   EXPECT_EQ(t.feed(tcp_frame(ends(0x12, 0x66), 80, 40000, tcp_syn | tcp_ack)),
             verdict::outside);
-  // Ports must match: a SYN to port 80 does not cover an answer from 81.
+  // A SYN to port 80 does not make an answer from 81 a reply to it, but
+  // 0x66 contacted 0x13 first: whatever 0x13 sends back to 0x66 is the
+  // contact's consequence, never 0x13's initiative.
   EXPECT_EQ(t.feed(tcp_frame(ends(0x66, 0x13), 40000, 80, tcp_syn)), verdict::outside);
-  EXPECT_EQ(t.feed(tcp_frame(ends(0x13, 0x66), 81, 40000, tcp_rst)), verdict::outside);
+  EXPECT_EQ(t.feed(tcp_frame(ends(0x13, 0x66), 81, 40000, tcp_rst)), verdict::response);
   EXPECT_EQ(t.feed(udp_frame(ends(0x14, 0x66), 53, 40000)), verdict::outside);
-  EXPECT_EQ(t.tracker.take_new_violations().size(), 4u);
+  EXPECT_EQ(t.tracker.take_new_violations().size(), 3u);
+}
+
+TEST(flow_tracker, a_scanned_device_checking_the_scanner_is_not_a_suspect) {
+  tracked t;
+  EXPECT_EQ(t.feed(tcp_frame(ends(0x99, 0x11), 50401, 113, tcp_syn)), verdict::outside);
+  EXPECT_EQ(t.feed(tcp_frame(ends(0x11, 0x99), 113, 50401, tcp_rst | tcp_ack)),
+            verdict::response);
+  // Seconds later its neighbour entry for the scanner is stale: it asks
+  // again, unicast to the scanner's MAC, then by broadcast for its IP.
+  t.now += 5s;
+  EXPECT_EQ(t.feed(arp_frame(arp_request, mac(0x11), ip(0x11), {}, ip(0x99), mac(0x99))),
+            verdict::response);
+  EXPECT_EQ(t.feed(arp_frame(arp_request, mac(0x11), ip(0x11), {}, ip(0x99), broadcast_mac)),
+            verdict::response);
+  // Asking for a device that never contacted it is its own initiative.
+  EXPECT_EQ(t.feed(arp_frame(arp_request, mac(0x11), ip(0x11), {}, ip(0x12), broadcast_mac)),
+            verdict::outside);
+  auto v = t.tracker.take_new_violations();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].suspect_mac, "02:99:00:00:00:99");
+  EXPECT_EQ(v[1].suspect_mac, "02:99:00:00:00:11");
+  EXPECT_EQ(v[1].packets, 1u);
 }
 
 TEST(flow_tracker, a_reverse_flow_is_forgotten_after_the_idle_timeout) {
@@ -544,7 +568,9 @@ TEST(flow_tracker, tables_stay_within_their_limits) {
   }
   auto c = t.counters();
   EXPECT_EQ(c.flows, l.max_flows);
-  EXPECT_EQ(c.flows_evicted, 100'000u - l.max_flows);
+  // Each out-of-policy datagram records its flow and two contacts (its
+  // destination MAC from its MAC and from its IP).
+  EXPECT_EQ(c.flows_evicted, 3 * 100'000u - l.max_flows);
   EXPECT_EQ(c.suspects, l.max_suspects);
   EXPECT_EQ(c.suspects_evicted, 100'000u - l.max_suspects);
   EXPECT_EQ(c.violations, 100'000u);
@@ -596,8 +622,9 @@ TEST(flow_tracker, distinct_counts_beyond_the_kept_lists_are_estimated) {
 }
 
 TEST(flow_tracker, the_least_recently_seen_flow_is_evicted_first) {
+  // Each of these datagrams takes three entries: its flow and two contacts.
   flow_tracker_limits l;
-  l.max_flows = 4;
+  l.max_flows = 12;
   tracked t{l};
   t.feed(udp_frame(ends(0x66, 0x12), 40000, 1)); // flow A
   t.feed(udp_frame(ends(0x66, 0x13), 40000, 1)); // B
@@ -607,8 +634,8 @@ TEST(flow_tracker, the_least_recently_seen_flow_is_evicted_first) {
   t.feed(udp_frame(ends(0x66, 0x16), 40000, 1)); // E evicts B
   EXPECT_EQ(t.feed(udp_frame(ends(0x12, 0x66), 1, 40000)), verdict::response);
   EXPECT_EQ(t.feed(udp_frame(ends(0x13, 0x66), 1, 40000)), verdict::outside);
-  EXPECT_LE(t.tracker.counters().flows, 4u);
-  EXPECT_GE(t.tracker.counters().flows_evicted, 1u);
+  EXPECT_LE(t.tracker.counters().flows, 12u);
+  EXPECT_GE(t.tracker.counters().flows_evicted, 3u);
 }
 
 TEST(flow_tracker, the_least_recently_seen_suspect_is_evicted_first) {
