@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
 #include <pcap/pcap.h>
 
 #include "actors/isolation/flow_policy.hpp"
@@ -158,6 +159,27 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&bargc, rest.data());
   collecting_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  // One more pass for what the tracker made of the traffic.
+  {
+    isolation::flow_tracker tracker{
+      std::make_shared<const isolation::flow_policy>(bench::replay_policy())};
+    char errbuf[PCAP_ERRBUF_SIZE];
+    if (pcap_t* p = pcap_open_offline(traffic_path.c_str(), errbuf)) {
+      pcap_pkthdr* h = nullptr;
+      const u_char* bytes = nullptr;
+      while (pcap_next_ex(p, &h, &bytes) == 1)
+        tracker.observe(protocols::pcap::decode_frame({bytes, h->caplen}, h->len),
+                        isolation::timestamp{std::chrono::seconds{h->ts.tv_sec}
+                                             + std::chrono::microseconds{h->ts.tv_usec}});
+      pcap_close(p);
+      std::printf("\ntracker counters: %s\n", tracker.counters().to_json().dump().c_str());
+      for (const auto& v : tracker.take_new_violations())
+        std::printf("violation: %s %s, %ju packets to %ju hosts, %ju ports\n",
+                    v.suspect_mac.c_str(), isolation::to_string(v.kind),
+                    static_cast<uintmax_t>(v.packets), static_cast<uintmax_t>(v.distinct_hosts),
+                    static_cast<uintmax_t>(v.distinct_ports));
+    }
+  }
   if (!dir.empty())
     fs::remove_all(dir, ec);
   auto base = reporter.rates["read_only/real_time"];
