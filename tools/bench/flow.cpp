@@ -4,6 +4,8 @@
 //   read             pcap_open_offline + pcap_next_ex, touching each packet
 //   read_decode      + decode_frame
 //   read_decode_track + flow_tracker::observe (policy, flows, evidence)
+//   attack_decode_track  decode + observe from memory, a scan whose every
+//                    packet is a new flow (the tracker's worst case)
 // Prints packets/s of each (Google Benchmark's items_per_second), the
 // ratios against the read-only baseline, and the goal. Never asserts.
 //
@@ -26,6 +28,7 @@
 #include "actors/isolation/flow_policy.hpp"
 #include "actors/isolation/flow_tracker.hpp"
 #include "protocols/pcap/packet_decoder.hpp"
+#include "protocols/pcap/frame_builder.hpp"
 #include "tools/bench/flow_traffic.hpp"
 
 using namespace kagami;
@@ -90,6 +93,59 @@ void read_decode_track(benchmark::State& state) {
   run(state, stage::track);
 }
 
+// The worst case for the tracker, from memory (no pcap read): a SYN scan
+// of 100 hosts × 5,000 ports where every victim answers, so that every
+// packet is a new flow, half of them out of policy and half responses that
+// need a flow lookup. 1M packets.
+struct attack_traffic {
+  std::vector<uint8_t> bytes;
+  std::vector<std::pair<size_t, size_t>> frames; // offset, length
+};
+
+const attack_traffic& attack() {
+  static const attack_traffic t = [] {
+    using namespace protocols::pcap;
+    attack_traffic a;
+    mac_address attacker{0x02, 0x99, 0, 0, 0, 0x66};
+    ip_address aip = make_ipv4(10, 99, 1, 102);
+    for (uint32_t port = 1; port <= 5000; ++port)
+      for (uint8_t h = 0; h < 100; ++h) {
+        mac_address victim{0x02, 0x99, 0, 0, 0x02, static_cast<uint8_t>(2 + h)};
+        ip_address vip = make_ipv4(10, 99, 2, static_cast<uint8_t>(2 + h));
+        for (const auto& f :
+             {tcp_frame({attacker, victim, aip, vip, {}}, 45678, uint16_t(port), tcp_syn),
+              tcp_frame({victim, attacker, vip, aip, {}}, uint16_t(port), 45678,
+                        tcp_rst | tcp_ack)}) {
+          a.frames.emplace_back(a.bytes.size(), f.size());
+          a.bytes.insert(a.bytes.end(), f.begin(), f.end());
+        }
+      }
+    return a;
+  }();
+  return t;
+}
+
+void attack_decode_track(benchmark::State& state) {
+  const auto& a = attack();
+  auto policy = std::make_shared<const isolation::flow_policy>(bench::replay_policy());
+  size_t total = 0;
+  for (auto _ : state) {
+    isolation::flow_tracker tracker{policy};
+    auto at = isolation::timestamp{std::chrono::seconds{1'714'521'600}};
+    uint64_t sink = 0;
+    for (const auto& [offset, length] : a.frames) {
+      at += std::chrono::microseconds{1};
+      auto summary = protocols::pcap::decode_frame({a.bytes.data() + offset, length});
+      sink += static_cast<uint64_t>(tracker.observe(summary, at));
+    }
+    benchmark::DoNotOptimize(sink);
+    state.counters["flows_evicted"] =
+      static_cast<double>(tracker.counters().flows_evicted);
+    total += a.frames.size();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(total));
+}
+
 // Collects items_per_second of each benchmark besides printing them.
 class collecting_reporter : public benchmark::ConsoleReporter {
 public:
@@ -109,6 +165,7 @@ public:
 BENCHMARK(read_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(read_decode)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(read_decode_track)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(attack_decode_track)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 int main(int argc, char** argv) {
   size_t packets = 1'200'000;
@@ -189,6 +246,8 @@ int main(int argc, char** argv) {
     std::printf("  %-18s %8.3f Mpps  %.2fx of the read-only baseline\n", name, r / 1e6,
                 base > 0 ? r / base : 0.0);
   }
+  std::printf("  %-18s %8.3f Mpps  (from memory: a scan where every packet is a new flow)\n",
+              "attack_decode_track", reporter.rates["attack_decode_track/real_time"] / 1e6);
   std::printf("goal: >= 1.5 Mpps (1 GbE, 64-byte frames)\n");
   return 0;
 }
