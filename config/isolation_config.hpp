@@ -107,9 +107,10 @@ struct isolation_config {
     /// May act when every option cuts a device marked critical; else it
     /// only raises an alert for a human.
     bool act_on_critical = false;
-    /// How long a cut may take to show (oper status down, the client gone):
-    /// 100..60000 ms.
-    uint32_t verify_timeout_ms = 1000;
+    /// How long one cut may take, from the order to its read-back showing it
+    /// (oper status down, the client gone): 100..60000 ms. The SNMP switch
+    /// adapter alone reads back for up to 3 s.
+    uint32_t verify_timeout_ms = 5000;
     /// Attempts after the first that timed out: 0..10.
     uint32_t retries = 2;
     /// Cuts in force are re-verified (and re-applied if undone) this

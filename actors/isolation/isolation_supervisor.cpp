@@ -170,7 +170,8 @@ void execute(self_ptr self, const std::string& id, storage::applied_cut cut,
                 {"target", cut.target},
                 {"order_id", order.order_id},
                 {"attempt", attempt},
-                {"round_trip_ms", done_ms - sent_ms}};
+                {"round_trip_ms", done_ms - sent_ms},
+                {"since_suspected_ms", done_ms - rec.created_ms}};
     if (auto first = int_field(rec.evidence, "first_seen_ms"); first > 0)
       detail["since_first_packet_ms"] = done_ms - first;
     if (outcome) {

@@ -6,11 +6,15 @@
 // arguments. Needs KAGAMID_BIN and KAGAMI_SOURCE_DIR from the build.
 
 #include <chrono>
+#include <fstream>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/integration/child_process.hpp"
 #include "tests/lab/lab_fixture.hpp"
@@ -20,6 +24,46 @@
 #endif
 
 namespace kagami::lab {
+
+/// The lab site config with edits, for one test: it lives in a copy of
+/// config/ whose other files link to the real ones (so its relative paths
+/// resolve as in the lab site), removed on destruction.
+class lab_site_variant {
+public:
+  lab_site_variant(const std::string& name, const std::function<void(nlohmann::json&)>& edit)
+    : root_("/tmp/kagami-site-" + name + "-" + std::to_string(getpid())) {
+    auto config = std::string{KAGAMI_SOURCE_DIR} + "/config";
+    ok_ = run("rm -rf " + shell_quote(root_) + " && mkdir -p " + shell_quote(root_ + "/lab")
+              + " && ln -s " + shell_quote(config + "/models") + " " + shell_quote(root_ + "/models")
+              + " && ln -s " + shell_quote(config + "/security") + " "
+              + shell_quote(root_ + "/security") + " && ln -s "
+              + shell_quote(config + "/lab/vendor-db.json") + " "
+              + shell_quote(root_ + "/lab/vendor-db.json"))
+            .exit_code
+          == 0;
+    auto site = nlohmann::json::parse(std::ifstream{std::string{KAGAMI_SOURCE_DIR}
+                                                    + "/config/lab/site.json"});
+    edit(site);
+    std::ofstream{path()} << site.dump(2);
+  }
+  ~lab_site_variant() {
+    run("rm -rf " + shell_quote(root_));
+  }
+  lab_site_variant(const lab_site_variant&) = delete;
+  lab_site_variant& operator=(const lab_site_variant&) = delete;
+
+  /// False when the copy could not be made.
+  bool ok() const {
+    return ok_;
+  }
+  std::string path() const {
+    return root_ + "/lab/site.json";
+  }
+
+private:
+  std::string root_;
+  bool ok_ = false;
+};
 
 class lab_gateway {
 public:

@@ -39,18 +39,9 @@ using json = nlohmann::json;
 
 namespace {
 
-/// The lab's admin app (config/lab/site.json stores only its SHA-256).
-constexpr const char* admin_key = "kagami-lab-admin-key";
-
 /// GET an admin path from the app namespace: (status, body).
 std::pair<int, std::string> admin_get(const factory_lab& lab, const std::string& path) {
-  auto r = lab.exec("app", "curl -s -m 10 -w '\\n%{http_code}' -H 'X-API-Key: "
-                             + std::string{admin_key} + "' "
-                             + shell_quote(std::string{kagami::lab::lab_gateway_url} + path));
-  auto cut = r.out.rfind('\n');
-  if (r.exit_code != 0 || cut == std::string::npos)
-    return {0, r.out + r.err};
-  return {std::atoi(r.out.c_str() + cut + 1), r.out.substr(0, cut)};
+  return kagami::lab::admin_call(lab, "GET", path);
 }
 
 /// The current topology view, or null.
@@ -341,7 +332,7 @@ TEST_F(topology_lab, inferred_topology_matches_the_lab_and_follows_a_pulled_link
   auto plc2_port = port_of("sw2", plc2["switch_port_ifindex"].get<std::uint32_t>());
   // An operator watches the topology events meanwhile.
   auto events = lab.state_dir() + "/topology-events.txt";
-  auto watching = lab.exec("app", "curl -s -N -m 45 -H 'X-API-Key: " + std::string{admin_key}
+  auto watching = lab.exec("app", "curl -s -N -m 45 -H 'X-API-Key: " + std::string{kagami::lab::lab_admin_key}
                                     + "' " + std::string{kagami::lab::lab_gateway_url}
                                     + "/admin/topology/events > " + shell_quote(events)
                                     + " 2>&1 & sleep 0.5");
@@ -403,30 +394,19 @@ TEST_F(topology_lab, an_element_that_does_not_answer_is_degraded_and_the_rest_wo
   factory_lab lab;
   ASSERT_TRUE(lab.is_up()) << lab.up_result().out << lab.up_result().err;
   // The lab site plus a third "switch" at the attacker's address, where no
-  // SNMP agent runs, and sw2 with a wrong community (no answer either). It
-  // lives in a copy of config/ whose other files link to the real ones, so
-  // its relative paths resolve as in the lab site.
-  auto site = json::parse(std::ifstream{kagami::lab::lab_gateway::lab_site()});
-  auto root = "/tmp/kagami-topology-lab-" + std::to_string(::getpid());
-  auto config = std::string{KAGAMI_SOURCE_DIR} + "/config";
-  ASSERT_EQ(kagami::lab::run("rm -rf " + shell_quote(root) + " && mkdir -p " + shell_quote(root + "/lab")
-                             + " && ln -s " + shell_quote(config + "/models") + " " + shell_quote(root + "/models")
-                             + " && ln -s " + shell_quote(config + "/security") + " " + shell_quote(root + "/security")
-                             + " && ln -s " + shell_quote(config + "/lab/vendor-db.json") + " "
-                             + shell_quote(root + "/lab/vendor-db.json"))
-              .exit_code,
-            0);
-  site["network"]["elements"].push_back({{"id", "sw-ghost"},
-                                         {"kind", "snmp-switch"},
-                                         {"address", lab.truth()["attacker"]["ip"]},
-                                         {"community", "kagami-ro"},
-                                         {"timeoutMs", 200},
-                                         {"retries", 0}});
-  site["network"]["elements"][1]["community"] = "wrong-community";
-  auto path = root + "/lab/site.json";
-  std::ofstream{path} << site.dump(2);
+  // SNMP agent runs, and sw2 with a wrong community (no answer either).
+  kagami::lab::lab_site_variant site{"topology-degraded", [&](json& site) {
+    site["network"]["elements"].push_back({{"id", "sw-ghost"},
+                                           {"kind", "snmp-switch"},
+                                           {"address", lab.truth()["attacker"]["ip"]},
+                                           {"community", "kagami-ro"},
+                                           {"timeoutMs", 200},
+                                           {"retries", 0}});
+    site["network"]["elements"][1]["community"] = "wrong-community";
+  }};
+  ASSERT_TRUE(site.ok());
   kagami::lab::lab_gateway gw{"topology-degraded"};
-  ASSERT_TRUE(gw.start(lab, {}, path));
+  ASSERT_TRUE(gw.start(lab, {}, site.path()));
   json view;
   bool flagged = eventually(
     [&] {
@@ -442,7 +422,6 @@ TEST_F(topology_lab, an_element_that_does_not_answer_is_degraded_and_the_rest_wo
       return degraded == 2 && plc1 != nullptr && !(*plc1)["attachment"].is_null();
     },
     60s);
-  kagami::lab::run("rm -rf " + shell_quote(root));
   EXPECT_TRUE(flagged) << view.dump(2);
   // kagamid still serves apps and stops cleanly.
   EXPECT_EQ(kagami::lab::app_get(lab, "/things").first, 200);

@@ -35,6 +35,22 @@ inline std::pair<int, std::string> app_get(const factory_lab& lab, const std::st
   return {std::atoi(r.out.c_str() + cut + 1), r.out.substr(0, cut)};
 }
 
+/// The lab's admin app (config/lab/site.json stores only its SHA-256).
+inline constexpr const char* lab_admin_key = "kagami-lab-admin-key";
+
+/// `method` `lab_gateway_url` + `path` with the admin key, from the app
+/// namespace: (HTTP status, body); status 0 when no answer came in 10 s.
+inline std::pair<int, std::string> admin_call(const factory_lab& lab, const std::string& method,
+                                              const std::string& path) {
+  auto r = lab.exec("app", "curl -s -m 10 -X " + method + " -w '\\n%{http_code}' -H 'X-API-Key: "
+                             + std::string{lab_admin_key} + "' "
+                             + shell_quote(std::string{lab_gateway_url} + path));
+  auto cut = r.out.rfind('\n');
+  if (r.exit_code != 0 || cut == std::string::npos)
+    return {0, r.out + r.err};
+  return {std::atoi(r.out.c_str() + cut + 1), r.out.substr(0, cut)};
+}
+
 /// The thing ids /things lists (duplicates kept); empty when it fails.
 inline std::multiset<std::string> listed_things(const factory_lab& lab) {
   std::multiset<std::string> out;

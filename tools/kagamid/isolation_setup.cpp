@@ -18,6 +18,7 @@
 #include "actors/isolation/traffic_monitor.hpp"
 #include "actors/network/topology_history.hpp"
 #include "storage/rogue_registry.hpp"
+#include "tools/kagamid/element_adapters.hpp"
 
 namespace kagami {
 
@@ -98,6 +99,9 @@ struct isolation_service::impl {
   topology_service* topology = nullptr;
   isolation::isolation_supervisor_actor supervisor;
   isolation::flow_monitor_actor flow;
+  /// The element actors cuts go through: each with an adapter (a session)
+  /// of its own, so that a cut never waits behind a topology walk.
+  std::vector<network::network_element_actor> cut_elements;
   std::vector<isolation::traffic_monitor_actor> traffic;
 };
 
@@ -126,8 +130,24 @@ caf::error isolation_service::start(caf::actor_system& sys, directory_actor dire
   auto elements = impl_->topology->element_actors();
 
   isolation::isolation_supervisor_config cfg;
-  for (auto& [identity, handle] : elements)
-    cfg.elements.push_back({identity.id, handle});
+  for (auto& [identity, handle] : elements) {
+    auto conf = std::find_if(impl_->site->network.elements.begin(),
+                             impl_->site->network.elements.end(),
+                             [&](const auto& e) { return e.id == identity.id; });
+    if (conf == impl_->site->network.elements.end())
+      continue;
+    auto backend = make_element_adapter(*conf);
+    if (!backend)
+      return make_error(ec::config_invalid,
+                        "/network/elements: " + identity.id + ": " + detail_of(backend.error()));
+    network::network_element_config ecfg;
+    ecfg.identity = identity;
+    auto h = network::spawn_network_element(sys, ecfg, std::move(*backend));
+    caf::anon_send(directory, register_atom::value, std::string{"network_element (cuts)"},
+                   identity.id, caf::actor_cast<caf::actor>(h));
+    impl_->cut_elements.push_back(h);
+    cfg.elements.push_back({identity.id, h});
+  }
   cfg.policy.allow_uplink_cut = iso.cut.allow_uplink_cut;
   cfg.policy.act_on_critical = iso.cut.act_on_critical;
   cfg.verify_timeout = std::chrono::milliseconds(iso.cut.verify_timeout_ms);
@@ -229,6 +249,9 @@ void isolation_service::stop() {
   if (impl_->supervisor)
     caf::anon_send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
   impl_->flow = isolation::flow_monitor_actor{};
+  for (auto& e : impl_->cut_elements)
+    caf::anon_send_exit(e, caf::exit_reason::user_shutdown);
+  impl_->cut_elements.clear();
   impl_->traffic.clear();
   impl_->supervisor = isolation::isolation_supervisor_actor{};
 }

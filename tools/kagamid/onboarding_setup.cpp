@@ -448,6 +448,8 @@ void onboarding_service::stop() {
   // The sources' sinks hold the supervisor: a detached actor that is still
   // referenced keeps the actor system from shutting down.
   impl_->sources.clear();
+  // So does the isolation supervisor's handle kept for the next start.
+  impl_->cfg.isolation = caf::actor{};
   if (supervisor_) {
     caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
     supervisor_ = nullptr;
