@@ -17,7 +17,8 @@
 //   traffic from it beyond discovery.
 // - The impact choice: a flood from a device behind sw2, which offers no
 //   cut, where the only cut (sw1's uplink to sw2) would also cut a device
-//   marked critical: an alert, and no cut anywhere.
+//   marked critical: an alert, and no cut anywhere. A wireless client that
+//   moves laterally is deauthenticated at the AP; its SSID stays on.
 
 #include <atomic>
 #include <chrono>
@@ -359,5 +360,61 @@ TEST_F(isolation_lab, a_cut_that_would_take_a_critical_device_waits_for_an_opera
   auto [status, audit] = admin_call(lab, "GET", "/admin/audit?op=alert");
   ASSERT_EQ(status, 200) << audit;
   EXPECT_NE(audit.find("isolation_needs_operator"), std::string::npos) << audit;
+  EXPECT_EQ(run.gw.stop(), 0);
+}
+
+TEST_F(isolation_lab, a_wireless_suspect_is_deauthenticated_and_its_ssid_stays_on) {
+  factory_lab lab;
+  ASSERT_TRUE(lab.is_up()) << lab.up_result().out << lab.up_result().err;
+  lab_site_variant site{"isolation-ap", enable_isolation};
+  ASSERT_TRUE(site.ok());
+  running_gateway run{lab, site, "isolation-ap"};
+  ASSERT_TRUE(run.started);
+  ASSERT_TRUE(eventually([&] { return things(lab).size() == 6; }, 60s));
+  const auto& ap = lab.truth()["access_points"][0];
+  std::string wl1_mac, wl2_ip;
+  for (auto& c : ap["clients"]) {
+    if (c["name"] == "wl-1")
+      wl1_mac = c["mac"];
+    else
+      wl2_ip = c["ip"];
+  }
+  ASSERT_FALSE(wl1_mac.empty());
+  // The topology places wl-1 on the AP (its clients are read over the API).
+  ASSERT_TRUE(eventually(
+    [&] {
+      auto [status, body] = admin_call(lab, "GET", "/admin/topology");
+      return status == 200 && body.find(wl1_mac) != std::string::npos;
+    },
+    30s));
+  // wl-1 opens connections to a PLC: lateral movement, seen on the mirror
+  // of the AP's switch port.
+  lab.exec("wl-1", "hping3 -c 3 -i u20000 -S -p 502 " + lab.device("plc-2")["ip"].get<std::string>(),
+           10s);
+  json rec;
+  ASSERT_TRUE(eventually(
+    [&] {
+      rec = isolation_of(lab, wl1_mac);
+      return !rec.is_null() && rec["state"] == "cut";
+    },
+    30s))
+    << isolations(lab).dump(2);
+  ASSERT_EQ(rec["cuts"].size(), 1u);
+  EXPECT_EQ(rec["cuts"][0]["action"], "client_deauth") << rec["plan"].dump(2);
+  EXPECT_EQ(rec["cuts"][0]["target"], wl1_mac);
+  // The plan weighed the SSID and radio cuts and preferred the deauth.
+  bool ssid_option = false;
+  for (auto& o : rec["plan"]["options"])
+    ssid_option = ssid_option || o["action"] == "ssid_off";
+  EXPECT_TRUE(ssid_option) << rec["plan"].dump(2);
+  // The SSIDs stay on, the other client still answers, wl-1 does not.
+  auto status = lab.exec("gw", "curl -sS -m 3 http://" + ap["management_address"].get<std::string>()
+                                 + "/api/v1/status");
+  auto doc = json::parse(status.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << status.out;
+  for (auto& s : doc["ssids"])
+    EXPECT_TRUE(s.value("enabled", false)) << s.dump();
+  EXPECT_TRUE(pings(lab, "gw", wl2_ip));
+  EXPECT_FALSE(pings(lab, "wl-1", lab.truth()["gateway"]["ot_ip"]));
   EXPECT_EQ(run.gw.stop(), 0);
 }
