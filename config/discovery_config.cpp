@@ -3,30 +3,15 @@
 #include <arpa/inet.h>
 
 #include "actors/core/error.hpp"
+#include "config/syntax.hpp"
 
 namespace kagami::config {
 
 namespace {
 
-/// Linux accepts 1..15 bytes, not "." or "..", without '/', ':' or
-/// whitespace (dev_valid_name).
-bool is_interface_name(const std::string& s) {
-  if (s.empty() || s.size() > 15 || s == "." || s == "..")
-    return false;
-  for (unsigned char c : s)
-    if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
-      return false;
-  return true;
-}
-
-bool is_ipv4(const std::string& s) {
-  in_addr a;
-  return ::inet_pton(AF_INET, s.c_str(), &a) == 1;
-}
-
 bool is_ip(const std::string& s) {
   in6_addr a;
-  return is_ipv4(s) || ::inet_pton(AF_INET6, s.c_str(), &a) == 1;
+  return is_ipv4_literal(s) || ::inet_pton(AF_INET6, s.c_str(), &a) == 1;
 }
 
 } // namespace
@@ -45,7 +30,7 @@ std::optional<discovery_config::violation> discovery_config::check() const {
         return v{"/interface", std::string{"is required when "} + name
                                  + " is enabled: the OT-side interface"};
   }
-  if (!local_address.empty() && !is_ipv4(local_address))
+  if (!local_address.empty() && !is_ipv4_literal(local_address))
     return v{"/localAddress",
              "\"" + local_address + "\" is not an IPv4 address"};
   if (upnp.search_interval_s < 1 || upnp.search_interval_s > 86'400)

@@ -13,22 +13,6 @@ namespace kagami::config {
 
 namespace {
 
-/// Linux accepts 1..15 bytes (IFNAMSIZ - 1), not "." or "..", without '/',
-/// ':' or whitespace (dev_valid_name).
-bool is_interface_name(const std::string& s) {
-  if (s.empty() || s.size() > 15 || s == "." || s == "..")
-    return false;
-  for (unsigned char c : s)
-    if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
-      return false;
-  return true;
-}
-
-bool is_ipv4(const std::string& s) {
-  in_addr a;
-  return ::inet_pton(AF_INET, s.c_str(), &a) == 1;
-}
-
 bool is_rate(double x) {
   return std::isfinite(x) && x >= 0;
 }
@@ -58,7 +42,7 @@ std::optional<isolation_config::violation> isolation_config::check() const {
   if (policy.dhcp_servers.size() > 16)
     return v{"/policy/dhcpServers", "has more than 16 entries"};
   for (size_t i = 0; i < policy.dhcp_servers.size(); ++i)
-    if (!is_ipv4(policy.dhcp_servers[i]))
+    if (!is_ipv4_literal(policy.dhcp_servers[i]))
       return v{"/policy/dhcpServers/" + std::to_string(i),
                quoted(policy.dhcp_servers[i]) + " is not an IPv4 address"};
   if (policy.allow.size() > 1024)
@@ -66,7 +50,7 @@ std::optional<isolation_config::violation> isolation_config::check() const {
   for (size_t i = 0; i < policy.allow.size(); ++i) {
     const auto& a = policy.allow[i];
     auto at = "/policy/allow/" + std::to_string(i);
-    if (!is_ipv4(a.address))
+    if (!is_ipv4_literal(a.address))
       return v{at + "/address", quoted(a.address) + " is not an IPv4 address"};
     if (a.port == 0)
       return v{at + "/port", "must be 1 to 65535"};

@@ -1,5 +1,7 @@
 #include "config/syntax.hpp"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 
 namespace kagami::config {
@@ -41,6 +43,20 @@ bool is_colon_hex_address(std::string_view s) {
       return false;
   }
   return true;
+}
+
+bool is_interface_name(std::string_view s) {
+  if (s.empty() || s.size() > 15 || s == "." || s == "..")
+    return false;
+  for (unsigned char c : s)
+    if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
+      return false;
+  return true;
+}
+
+bool is_ipv4_literal(std::string_view s) {
+  in_addr a;
+  return ::inet_pton(AF_INET, std::string{s}.c_str(), &a) == 1;
 }
 
 bool is_tag(std::string_view s) {

@@ -20,6 +20,13 @@ bool is_tag(std::string_view s);
 /// case (a MAC or a BLE BD address).
 bool is_colon_hex_address(std::string_view s);
 
+/// True for a Linux interface name: 1 to 15 bytes, not "." or "..", without
+/// '/', ':' or whitespace (the kernel's dev_valid_name).
+bool is_interface_name(std::string_view s);
+
+/// True for an IPv4 literal as inet_pton reads it ("10.99.1.1").
+bool is_ipv4_literal(std::string_view s);
+
 /// True if `s` is 1 to `max_size` characters without control characters.
 bool is_text(std::string_view s, size_t max_size);
 
