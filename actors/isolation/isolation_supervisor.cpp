@@ -248,7 +248,16 @@ void decide(self_ptr self, const std::string& id) {
                      "isolation: locate " + rec.suspect_mac);
     return;
   }
-  if (auto spoof = spoofed_identity(*st.graph, rec.suspect_mac)) {
+  auto spoof = spoofed_identity(*st.graph, rec.suspect_mac);
+  if (!spoof && rec.cause == "rogue") {
+    // Onboarding refused a sighting with the MAC of an admitted device:
+    // where that MAC is attached may be the genuine device's port.
+    auto d = st.graph->devices().find(rec.suspect_mac);
+    if (d != st.graph->devices().end() && d->second.thing_id)
+      spoof = "refused sighting " + rec.identity + " carries the MAC of admitted device "
+              + *d->second.thing_id + "; a cut by its attachment could cut the genuine device";
+  }
+  if (spoof) {
     if (rec.state != isolation_state::awaiting_operator) {
       rec.state = isolation_state::awaiting_operator;
       storage::add_step(rec, at, *spoof);

@@ -21,8 +21,9 @@
 // - ask_human / no_option: the record says so and an alert goes out;
 // - not located (or no topology yet): `pending`, a topology refresh is
 //   asked, and the plan is made again when the next version arrives;
-// - a MAC that an admitted device owns and that two ports claim (a
-//   spoofer): `awaiting_operator`, never cut by attachment.
+// - a MAC that an admitted device owns and that two ports claim, or a
+//   rogue whose MAC an admitted device owns (a spoofer):
+//   `awaiting_operator`, never cut by attachment.
 // More evidence about a suspect with an active isolation updates its record
 // and never makes a second cut. Evidence of packets seen after a verified
 // cut is noted in the trail ("still seen on the mirror").

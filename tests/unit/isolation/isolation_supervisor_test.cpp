@@ -416,3 +416,53 @@ TEST_F(isolation_actors, a_rogue_from_onboarding_is_isolated_by_the_same_path) {
   EXPECT_EQ(rec["identity"], "mac:" + attacker);
   EXPECT_EQ(rec["evidence"]["reason"], "vendor EVILCO is not in the design");
 }
+
+TEST_F(isolation_actors, a_suspect_that_moves_is_cut_where_it_is_now) {
+  put_topology(site({attacker}));
+  auto sw1 = std::make_shared<scripted_switch>(std::vector{cut_action::port_down});
+  auto sup = start({element("sw1", sw1)});
+  auto t = now_ms();
+  self->send(sup, suspect_atom::value, attacker, "", "flow", evidence(t, t));
+  ASSERT_TRUE(eventually([&] { return sw1->admin(3) == 2; }));
+  // A topology in which it still sits behind its cut changes nothing.
+  self->send(sup, topology_atom::value, std::string{"{}"});
+  EXPECT_EQ(records(sup)[0]["cuts"].size(), 1u);
+  // Plugged into port 4 (or handed over to another AP): cut there too.
+  auto moved = site({});
+  moved.reports[0].ports.push_back(port(4, {attacker}));
+  put_topology(moved);
+  self->send(sup, topology_atom::value, std::string{"{}"});
+  ASSERT_TRUE(eventually([&] { return sw1->admin(4) == 2; }));
+  auto rec = records(sup)[0];
+  EXPECT_EQ(rec["cuts"].size(), 2u);
+  EXPECT_EQ(rec["state"], "cut");
+  bool noted = false;
+  for (auto& s : rec["trail"])
+    noted = noted || s["what"].get<std::string>().find("moved") != std::string::npos;
+  EXPECT_TRUE(noted) << rec.dump(2);
+  EXPECT_EQ(sw1->admin(2), 1);
+}
+
+TEST_F(isolation_actors, a_rogue_claiming_an_admitted_devices_mac_waits_for_an_operator) {
+  // plc's MAC on its own port 2 and on port 3 (a spoofer): two claims.
+  put_topology(site({plc}));
+  auto sw1 = std::make_shared<scripted_switch>(std::vector{cut_action::port_down});
+  auto sup = start({element("sw1", sw1)});
+  self->send(sup, isolate_atom::value, std::string{"mac:" + plc}, plc, std::string{""},
+             std::string{"product KS-PLC900 is not in the design"});
+  ASSERT_TRUE(eventually([&] { return records(sup)[0]["state"] == "awaiting_operator"; }));
+  EXPECT_TRUE(has_alert("isolation_needs_operator"));
+  EXPECT_EQ(sw1->cuts(), 0);
+}
+
+TEST_F(isolation_actors, a_rogue_with_an_admitted_devices_mac_is_never_cut_by_attachment) {
+  // One claim only: the topology cannot tell the spoofer from the PLC.
+  put_topology(site({}));
+  auto sw1 = std::make_shared<scripted_switch>(std::vector{cut_action::port_down});
+  auto sup = start({element("sw1", sw1)});
+  self->send(sup, isolate_atom::value, std::string{"mac:" + plc}, plc, std::string{""},
+             std::string{"product KS-PLC900 is not in the design"});
+  ASSERT_TRUE(eventually([&] { return records(sup)[0]["state"] == "awaiting_operator"; }));
+  EXPECT_EQ(sw1->cuts(), 0);
+  EXPECT_EQ(sw1->admin(2), 1);
+}
