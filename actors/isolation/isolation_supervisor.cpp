@@ -227,6 +227,60 @@ void execute(self_ptr self, const std::string& id, storage::applied_cut cut,
           [finish](caf::error& err) mutable { finish(std::move(err)); });
 }
 
+/// The action of the gateway's own cut (cfg.gateway_cut).
+constexpr const char* gateway_element = "gateway";
+constexpr const char* gateway_block = "ble_block";
+
+/// A suspect seen at the gateway: the gateway cuts it itself.
+void decide_at_gateway(self_ptr self, isolation_record& rec) {
+  auto& st = self->state;
+  auto at = now_ms();
+  if (!st.cfg.gateway_cut) {
+    if (rec.state != isolation_state::no_option) {
+      rec.state = isolation_state::no_option;
+      storage::add_step(rec, at, "no gateway-side cut is available for this suspect");
+      st.save(rec);
+      st.raise("isolation_impossible", "critical",
+               "suspect " + rec.suspect_mac + " seen at the gateway cannot be cut off",
+               {{"id", rec.id}});
+    }
+    return;
+  }
+  caf::expected<network::cut_outcome> outcome{network::cut_outcome{}};
+  for (std::size_t attempt = 0; attempt <= st.cfg.retries; ++attempt) {
+    outcome = st.cfg.gateway_cut(rec, true);
+    if (outcome && outcome->applied && outcome->verified)
+      break;
+  }
+  auto done = now_ms();
+  json detail{{"since_suspected_ms", done - rec.created_ms}};
+  if (!outcome || !outcome->verified) {
+    detail["error"] = outcome ? outcome->detail : to_string(outcome.error());
+    rec.state = isolation_state::failed;
+    ++st.cuts_failed;
+    storage::add_step(rec, done, "gateway cut failed", std::move(detail));
+    st.save(rec);
+    st.raise("isolation_failed", "critical",
+             "the gateway could not block " + rec.suspect_mac + "; retried at the next "
+             "re-verification", {{"id", rec.id}});
+    return;
+  }
+  detail["detail"] = outcome->detail;
+  storage::applied_cut cut;
+  cut.element_id = gateway_element;
+  cut.action = gateway_block;
+  cut.target = rec.suspect_mac;
+  cut.order_id = rec.id + "/gateway";
+  cut.applied_ms = done;
+  cut.verified = true;
+  rec.cuts = {cut};
+  rec.state = isolation_state::cut;
+  ++st.cuts_verified;
+  storage::add_step(rec, done, "cut verified: blocked at the gateway", std::move(detail));
+  st.save(rec);
+  st.log("isolated " + rec.suspect_mac + ": blocked at the gateway");
+}
+
 /// Plans and, when the plan says so, cuts. Records every step.
 void decide(self_ptr self, const std::string& id) {
   auto& st = self->state;
@@ -234,6 +288,10 @@ void decide(self_ptr self, const std::string& id) {
   if (it == st.records.end() || st.in_flight.count(id) > 0)
     return;
   auto& rec = it->second;
+  if (rec.cause == "gateway") {
+    decide_at_gateway(self, rec);
+    return;
+  }
   auto at = now_ms();
   if (!st.graph || !st.graph->path_to_gateway(rec.suspect_mac)) {
     if (rec.state != isolation_state::pending || rec.trail.size() <= 1) {
@@ -362,6 +420,19 @@ void suspect(self_ptr self, std::string mac, const std::string& ip, const std::s
 /// Reads back one cut in force; applies it again when it was undone.
 void reverify_cut(self_ptr self, const std::string& id, const storage::applied_cut& cut) {
   auto& st = self->state;
+  if (cut.element_id == gateway_element) {
+    // Blocking again is harmless, and reads it back.
+    auto& rec = st.records.at(id);
+    auto o = st.cfg.gateway_cut ? st.cfg.gateway_cut(rec, true)
+                                : caf::expected<network::cut_outcome>{
+                                  make_error(ec::unavailable, "no gateway cut")};
+    if (!o || !o->verified) {
+      st.last_error = "cannot re-verify " + id + ": "
+                      + (o ? o->detail : to_string(o.error()));
+      st.log(st.last_error);
+    }
+    return;
+  }
   auto el = st.elements.find(cut.element_id);
   if (el == st.elements.end())
     return;
@@ -509,11 +580,27 @@ caf::result<std::string> release(self_ptr self, const std::string& id, const std
     rp.deliver(storage::to_json(rec).dump(-1, ' ', false, json::error_handler_t::replace));
   };
   std::vector<storage::applied_cut> restorable;
-  for (auto& c : rec.cuts)
+  for (auto& c : rec.cuts) {
+    if (c.element_id == gateway_element) {
+      auto o = st.cfg.gateway_cut ? st.cfg.gateway_cut(rec, false)
+                                  : caf::expected<network::cut_outcome>{
+                                    make_error(ec::unavailable, "no gateway cut")};
+      storage::add_step(rec, now_ms(),
+                        o && o->verified ? "restored: unblocked at the gateway"
+                                         : "restore failed at the gateway",
+                        {{"detail", o ? o->detail : to_string(o.error())}});
+      continue;
+    }
     if (cut_action_from_string(c.action) != network::cut_action::client_deauth)
       restorable.push_back(c);
+  }
   if (restorable.empty()) {
-    storage::add_step(rec, at, "nothing to restore (a deauthenticated client may associate again)");
+    bool deauth = std::any_of(rec.cuts.begin(), rec.cuts.end(), [](auto& c) {
+      return cut_action_from_string(c.action) == network::cut_action::client_deauth;
+    });
+    if (deauth)
+      storage::add_step(rec, at, "nothing to restore at the AP (a deauthenticated client may "
+                                 "associate again)");
     *remaining = 1;
     finish();
     return rp;

@@ -9,6 +9,10 @@
 // - (port_alarm_atom, element, port, evidence JSON) from a traffic monitor:
 //   the device attached at that access port is the suspect ("traffic");
 // - (isolate_atom, identity, mac, address, reason) from onboarding: a rogue.
+// A suspect seen at the gateway itself (cause "gateway": a BLE device) is
+// not on the switched network: it is cut by the gateway (cfg.gateway_cut,
+// BlueZ's Blocked), re-applied at every re-verification, and unblocked on
+// release.
 // - (topology_atom, event JSON) from the topology supervisor: a new version.
 //
 // For a suspect without an active isolation it creates a record
@@ -58,6 +62,7 @@
 #include "actors/core/atoms.hpp"
 #include "actors/isolation/cut_planner.hpp"
 #include "actors/network/network_element.hpp"
+#include "storage/isolation_registry.hpp"
 #include "storage/kv_store.hpp"
 
 namespace kagami::isolation {
@@ -106,6 +111,14 @@ struct isolation_supervisor_config {
   /// Receives alerts: {"kind", "severity", "summary", "evidence"}; called
   /// on the supervisor's thread. May be empty.
   std::function<void(const nlohmann::json&)> alert;
+  /// The gateway's own cut for a suspect seen at the gateway (cause
+  /// "gateway": a BLE device that connected on its own): block (true) or
+  /// unblock (false) it, from the record's evidence ("locator": the BlueZ
+  /// object path). Called on the supervisor's thread; may block briefly.
+  /// Empty: such suspects get no_option.
+  std::function<caf::expected<network::cut_outcome>(const storage::isolation_record&,
+                                                    bool block)>
+    gateway_cut;
   /// Receives a line for the operator's log. May be empty.
   std::function<void(const std::string&)> log;
 };

@@ -202,6 +202,8 @@ ble_dis_fetcher::fetch(const device_sighting& s,
   auto conn = open_bus(cfg_.bus_address);
   if (!conn)
     return std::move(conn.error());
+  if (cfg_.activity)
+    cfg_.activity->note(s.mac);
   try {
     return fetch_on(**conn, s, deadline, cfg_.limits);
   } catch (const sdbus::Error& e) {

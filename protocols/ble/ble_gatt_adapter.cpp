@@ -90,6 +90,8 @@ private:
   /// and forgets the connection and the paths after one.
   template <class F>
   caf::error call(const std::string& path, F fn) {
+    if (cfg_.activity)
+      cfg_.activity->note(address_);
     try {
       auto proxy = sdbus::createProxy(*conn_, bluez_service, path);
       auto err = fn(*proxy);

@@ -11,12 +11,14 @@
 
 namespace kagami::protocols::ble {
 
-/// Sets org.bluez.Device1.Blocked on the device object `path` (as in a
-/// sighting's locator) on bus `bus_address` (see open_bus). Blocks for at
-/// most `timeout`. Errors: ec::invalid_value (not an object path),
+/// Sets org.bluez.Device1.Blocked to `blocked` on the device object `path`
+/// (as in a sighting's locator) on bus `bus_address` (see open_bus), then
+/// reads it back (ec::device_error when it does not hold). Blocks for at
+/// most twice `timeout`. Errors: ec::invalid_value (not an object path),
 /// ec::unavailable (no bus), ec::device_error (BlueZ refused, naming why).
 /// Never throws.
 caf::error block_device(const std::string& bus_address, const std::string& path,
-                        std::chrono::milliseconds timeout = std::chrono::seconds(2));
+                        std::chrono::milliseconds timeout = std::chrono::seconds(2),
+                        bool blocked = true);
 
 } // namespace kagami::protocols::ble

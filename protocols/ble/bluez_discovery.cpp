@@ -24,8 +24,9 @@ namespace kagami::protocols::ble {
 namespace {
 
 /// The Device1 properties a sighting is built from; the cache keeps only these.
+/// Connected is not part of the sighting; it is reported as a link.
 const std::set<std::string> used_properties{"Address", "ServicesResolved",
-                                            "UUIDs"};
+                                            "UUIDs", "Connected"};
 
 const std::string root_source = "org.bluez /";
 
@@ -47,6 +48,7 @@ struct bluez_discovery::loop {
     /// The last sighting delivered, for the rematch; empty after a rejection.
     std::optional<device_sighting> last;
     clock::time_point reported; ///< When `last` was delivered.
+    bool connected = false;     ///< Connected as last reported to sink.link.
   };
 
   ble_config cfg;
@@ -345,6 +347,11 @@ struct bluez_discovery::loop {
       reject(path, std::string{device_interface} + ": "
                      + detail_of(dev.error()));
       return;
+    }
+    if (dev->connected != entry.connected) {
+      entry.connected = dev->connected;
+      if (sink.link)
+        sink.link(dev->address, "bluez:" + path, dev->connected);
     }
     auto fp = device_fingerprint(dev->address, dev->services_resolved,
                                  dev->uuids);

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "protocols/ble/ble_activity.hpp"
 #include "protocols/ble/ble_values.hpp"
 #include "protocols/discovery/discovery.hpp"
 
@@ -25,6 +26,10 @@ struct ble_config {
   /// what the fingerprint does not cover (a DIS firmware change). Zero:
   /// never; negative: start() fails.
   std::chrono::milliseconds rematch_interval{300'000};
+  /// Where the GATT adapters and the DIS fetcher note that the gateway is
+  /// about to talk to a device (a link coming up without that is not the
+  /// gateway's doing). May be null.
+  std::shared_ptr<ble_activity> activity;
 };
 
 /// A discovery_source of kind ble. Its thread owns one D-Bus connection and
@@ -38,7 +43,10 @@ struct ble_config {
 /// reported when first seen, again whenever its fingerprint changes (so
 /// ServicesResolved becoming true re-reports it), and again, unchanged,
 /// every cfg.rematch_interval after its last report (the DIS values are not
-/// in the fingerprint: onboarding reads them anew).
+/// in the fingerprint: onboarding reads them anew). When a tracked device's
+/// Connected turns true or false (a device first seen connected counts as
+/// turning true), sink.link(address, "bluez:<path>", connected) is called,
+/// if set.
 ///
 /// A Device1 whose properties have the wrong D-Bus type or size, a reply or
 /// signal that does not decode, and objects beyond limits.max_objects or

@@ -75,6 +75,11 @@ caf::expected<bluez_device> read_device(const std::string& path,
     dev.services_resolved = *resolved;
   else if (found)
     return std::move(resolved.error());
+  auto connected = typed_property<bool>(props, "Connected", "b", found);
+  if (connected)
+    dev.connected = *connected;
+  else if (found)
+    return std::move(connected.error());
   auto uuids = typed_property<std::vector<std::string>>(props, "UUIDs", "as",
                                                          found);
   if (uuids) {

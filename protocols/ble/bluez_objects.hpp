@@ -37,6 +37,7 @@ struct bluez_device {
   std::string path;
   std::string address;            ///< Lower case, validated.
   bool services_resolved = false; ///< Absent means false.
+  bool connected = false;         ///< Connected (b); absent means false.
   std::vector<std::string> uuids; ///< Lower case, validated; absent means none.
 };
 
@@ -55,8 +56,8 @@ struct bluez_gatt_characteristic {
 };
 
 /// Reads a Device1 from its properties: Address (s, a BD address) is
-/// required; ServicesResolved (b) and UUIDs (as, at most limits.max_uuids)
-/// are optional. Other properties are ignored.
+/// required; ServicesResolved (b), Connected (b) and UUIDs (as, at most
+/// limits.max_uuids) are optional. Other properties are ignored.
 caf::expected<bluez_device> read_device(const std::string& path,
                                         const property_map& props,
                                         const ble_limits& limits);

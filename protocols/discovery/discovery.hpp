@@ -80,6 +80,10 @@ struct discovery_sink {
   /// Malformed or oversized input was dropped: (source, where it came from,
   /// e.g. "10.99.1.5:1900" or "02:99:..", and why). Never admits anything.
   std::function<void(discovery_kind, std::string from, std::string reason)> rejected;
+  /// A device's link to the gateway came up (true) or went down: (its MAC,
+  /// where, e.g. "bluez:/org/bluez/hci0/dev_..", up). Only sources that see
+  /// links call it (BLE: Device1.Connected). May be empty.
+  std::function<void(std::string mac, std::string seen_on, bool up)> link;
 };
 
 /// A source of sightings with its own thread (pcap, a UDP socket, a D-Bus

@@ -16,6 +16,7 @@
 
 #include "actors/core/error.hpp"
 #include "protocols/ble/ble_dis_fetcher.hpp"
+#include "protocols/ble/bluez_block.hpp"
 #include "protocols/ble/bluez_discovery.hpp"
 #include "tests/integration/bluez_mock.hpp"
 
@@ -52,7 +53,20 @@ public:
         std::lock_guard<std::mutex> guard{mtx_};
         rejected_.push_back({k, std::move(from), std::move(reason)});
         cv_.notify_all();
+      },
+      [this](std::string mac, std::string seen_on, bool up) {
+        std::lock_guard<std::mutex> guard{mtx_};
+        links_.push_back(mac + " " + seen_on + (up ? " up" : " down"));
+        cv_.notify_all();
       }};
+  }
+
+  /// The link reports ("MAC bluez:PATH up|down"), once `n` arrived or after
+  /// `timeout`.
+  std::vector<std::string> wait_links(size_t n, std::chrono::milliseconds timeout = 5s) {
+    std::unique_lock<std::mutex> guard{mtx_};
+    cv_.wait_for(guard, timeout, [&] { return links_.size() >= n; });
+    return links_;
   }
 
   /// The first sighting of `mac` after `skip` earlier ones, within `timeout`.
@@ -101,6 +115,7 @@ private:
   std::condition_variable cv_;
   std::vector<device_sighting> seen_;
   std::vector<rejection> rejected_;
+  std::vector<std::string> links_;
 };
 
 const device_profile allowed_profile = [] {
@@ -212,6 +227,48 @@ TEST_F(ble_discovery_test, services_resolved_re_reports_with_a_new_fingerprint) 
   mock_.set_property(path, "org.bluez.Device1", "RSSI",
                      sdbus::Variant{int16_t{-40}});
   EXPECT_FALSE(rec_.wait_seen("aa:bb:cc:00:00:03", 2, 300ms));
+}
+
+TEST_F(ble_discovery_test, links_coming_up_and_going_down_are_reported) {
+  auto path = mock_.add_device("AA:BB:CC:00:00:09");
+  start_source();
+  ASSERT_TRUE(rec_.wait_seen("aa:bb:cc:00:00:09"));
+  EXPECT_TRUE(rec_.wait_links(1, 300ms).empty()) << "a device not connected is no link";
+  mock_.set_property(path, "org.bluez.Device1", "Connected", sdbus::Variant{true});
+  auto links = rec_.wait_links(1);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0], "aa:bb:cc:00:00:09 bluez:" + path + " up");
+  mock_.set_property(path, "org.bluez.Device1", "Connected", sdbus::Variant{false});
+  links = rec_.wait_links(2);
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[1], "aa:bb:cc:00:00:09 bluez:" + path + " down");
+  // A link is not a new sighting: the fingerprint does not cover it.
+  EXPECT_FALSE(rec_.wait_seen("aa:bb:cc:00:00:09", 1, 300ms));
+  // Connected of the wrong D-Bus type is a rejection, not a link.
+  mock_.set_property(path, "org.bluez.Device1", "Connected", sdbus::Variant{std::string{"yes"}});
+  EXPECT_TRUE(rec_.wait_rejected(path));
+  EXPECT_EQ(rec_.wait_links(3, 300ms).size(), 2u);
+}
+
+TEST_F(ble_discovery_test, a_device_is_blocked_and_unblocked_with_a_read_back) {
+  auto path = mock_.add_device("AA:BB:CC:00:00:0A");
+  using kagami::protocols::ble::block_device;
+  auto blocked = [&] {
+    auto conn = sdbus::createSessionBusConnectionWithAddress(mock_.address());
+    auto proxy = sdbus::createProxy(*conn, "org.bluez", path);
+    sdbus::Variant v = proxy->getProperty("Blocked").onInterface("org.bluez.Device1");
+    return v.get<bool>();
+  };
+  ASSERT_FALSE(block_device(mock_.address(), path));
+  EXPECT_TRUE(blocked());
+  ASSERT_FALSE(block_device(mock_.address(), path, 2s, false));
+  EXPECT_FALSE(blocked());
+  EXPECT_EQ(kagami::code_of(block_device(mock_.address(), "not a path")),
+            kagami::ec::invalid_value);
+  EXPECT_EQ(kagami::code_of(block_device(mock_.address(), "/org/bluez/hci0/dev_00_00")),
+            kagami::ec::device_error);
+  EXPECT_EQ(kagami::code_of(block_device("unix:path=/nonexistent/bus", path)),
+            kagami::ec::unavailable);
 }
 
 TEST_F(ble_discovery_test, wrong_dis_strings_are_delivered_as_they_are) {

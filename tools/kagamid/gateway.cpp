@@ -222,7 +222,10 @@ int run_gateway(config::site_config site) {
     return code_of(tls.error()) == ec::config_invalid ? 2 : 1;
   }
   auto shared_site = std::make_shared<const config::site_config>(site);
-  auto onboarding = onboarding_service::prepare(shared_site, **store);
+  // The gateway's own BLE accesses, noted by the GATT adapters and the DIS
+  // fetcher: a BLE link that comes up without one is a suspect (isolation).
+  auto ble_activity = std::make_shared<protocols::ble::ble_activity>();
+  auto onboarding = onboarding_service::prepare(shared_site, **store, ble_activity);
   if (!onboarding) {
     say("onboarding: " + detail_of(onboarding.error()));
     return 1;
@@ -327,7 +330,7 @@ int run_gateway(config::site_config site) {
     });
   // Detection and isolation (when configured): over the topology's element
   // actors; its alerts go out with the log validator's.
-  isolation_service isolation{shared_site, **store, **topology};
+  isolation_service isolation{shared_site, **store, **topology, ble_activity};
   auto isolation_failure = isolation.start(
     sys, directory, [validator = *validator_slot](const nlohmann::json& a) {
       caf::anon_send(validator, alert_atom::value, a.value("kind", std::string{"isolation"}),
@@ -338,8 +341,13 @@ int run_gateway(config::site_config site) {
                                             : std::string{"{}"});
     });
   fe_cfg.isolation = isolation.supervisor();
-  if (isolation.enabled())
+  if (isolation.enabled()) {
     (*onboarding)->set_isolation(isolation.supervisor());
+    (*onboarding)->on_device_link(
+      [iso = &isolation](std::string mac, std::string seen_on, bool up) {
+        iso->device_link(mac, seen_on, up);
+      });
+  }
   // The frontend runs on the server's io thread (one strand of it).
   frontend = wot_frontend::spawn(sys, server.make_strand(), fe_cfg);
   slot->store(frontend.get(), std::memory_order_release);
@@ -349,6 +357,7 @@ int run_gateway(config::site_config site) {
   // BLE sensors are read through BlueZ on the bus the discovery config names.
   protocols::ble::ble_config ble_cfg;
   ble_cfg.bus_address = site.discovery.ble.bus;
+  ble_cfg.activity = ble_activity;
   protocols::ble::register_ble_adapter(*adapters, ble_cfg);
   gateway_supervisor_config sup_cfg;
   sup_cfg.site = shared_site;

@@ -13,10 +13,12 @@
 #include <caf/all.hpp>
 
 #include "actors/core/error.hpp"
+#include "actors/isolation/ble_link_judge.hpp"
 #include "actors/isolation/flow_monitor.hpp"
 #include "actors/isolation/isolation_supervisor.hpp"
 #include "actors/isolation/traffic_monitor.hpp"
 #include "actors/network/topology_history.hpp"
+#include "protocols/ble/bluez_block.hpp"
 #include "storage/rogue_registry.hpp"
 #include "tools/kagamid/element_adapters.hpp"
 
@@ -95,6 +97,7 @@ std::set<std::string> rogue_macs(storage::kv_store& store) {
 
 struct isolation_service::impl {
   std::shared_ptr<const config::site_config> site;
+  std::shared_ptr<protocols::ble::ble_activity> ble_activity;
   storage::kv_store* store = nullptr;
   topology_service* topology = nullptr;
   isolation::isolation_supervisor_actor supervisor;
@@ -106,9 +109,12 @@ struct isolation_service::impl {
 };
 
 isolation_service::isolation_service(std::shared_ptr<const config::site_config> site,
-                                     storage::kv_store& store, topology_service& topology)
+                                     storage::kv_store& store, topology_service& topology,
+                                     std::shared_ptr<protocols::ble::ble_activity> ble_activity)
   : impl_(std::make_unique<impl>()) {
   impl_->site = std::move(site);
+  impl_->ble_activity = ble_activity ? std::move(ble_activity)
+                                     : std::make_shared<protocols::ble::ble_activity>();
   impl_->store = &store;
   impl_->topology = &topology;
 }
@@ -159,6 +165,18 @@ caf::error isolation_service::start(caf::actor_system& sys, directory_actor dire
   cfg.rogue_macs = [store] { return rogue_macs(*store); };
   cfg.alert = alert;
   cfg.log = [](const std::string& line) { say("isolation: " + line); };
+  // The gateway's own cut: BlueZ refuses a blocked device and drops its link.
+  cfg.gateway_cut = [bus = impl_->site->discovery.ble.bus](const storage::isolation_record& rec,
+                                                            bool block)
+    -> caf::expected<network::cut_outcome> {
+    auto locator = rec.evidence.value("locator", std::string{});
+    if (auto err = protocols::ble::block_device(bus, locator, std::chrono::seconds(2), block))
+      return err;
+    return network::cut_outcome{true, true,
+                                std::string{"Blocked="} + (block ? "true" : "false") + " on "
+                                  + locator,
+                                0};
+  };
   impl_->supervisor = isolation::spawn_isolation_supervisor(sys, std::move(cfg));
   auto sup = caf::actor_cast<caf::actor>(impl_->supervisor);
   caf::anon_send(directory, register_atom::value, std::string{"isolation_supervisor"},
@@ -233,6 +251,27 @@ caf::error isolation_service::start(caf::actor_system& sys, directory_actor dire
   say("isolation: supervisor, " + std::to_string(impl_->traffic.size())
       + " traffic monitor(s)" + (iso.mirror ? ", flow monitor on " + iso.mirror->interface : ""));
   return caf::none;
+}
+
+void isolation_service::device_link(const std::string& mac, const std::string& seen_on,
+                                    bool up) {
+  if (!up || !impl_->supervisor || seen_on.rfind("bluez:", 0) != 0)
+    return;
+  auto now = protocols::ble::ble_activity::clock::now();
+  auto why = isolation::unexpected_ble_link(*impl_->ble_activity, mac, now);
+  if (!why)
+    return;
+  auto at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  nlohmann::json evidence{{"kind", "unexpected_ble_connection"},
+                          {"seen_on", seen_on},
+                          {"locator", seen_on.substr(6)},
+                          {"reason", *why},
+                          {"first_seen_ms", at_ms},
+                          {"last_seen_ms", at_ms}};
+  caf::anon_send(impl_->supervisor, suspect_atom::value, mac, std::string{},
+                 std::string{"gateway"}, evidence.dump());
 }
 
 caf::actor isolation_service::supervisor() const {

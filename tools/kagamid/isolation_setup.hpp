@@ -16,6 +16,7 @@
 
 #include "actors/core/interfaces.hpp"
 #include "config/site_config.hpp"
+#include "protocols/ble/ble_activity.hpp"
 #include "storage/kv_store.hpp"
 #include "tools/kagamid/topology_setup.hpp"
 
@@ -25,8 +26,11 @@ class isolation_service {
 public:
   /// Nothing runs unless isolation.enabled. `store` and `topology` must
   /// outlive the service.
+  /// `ble_activity`: where the BLE adapters note the gateway's own
+  /// accesses (may be null: every BLE link that comes up is unexpected).
   isolation_service(std::shared_ptr<const config::site_config> site, storage::kv_store& store,
-                    topology_service& topology);
+                    topology_service& topology,
+                    std::shared_ptr<protocols::ble::ble_activity> ble_activity = nullptr);
   ~isolation_service();
 
   bool enabled() const;
@@ -37,6 +41,12 @@ public:
   /// compile) are returned naming /isolation/mirror.
   caf::error start(caf::actor_system& sys, directory_actor directory,
                    std::function<void(const nlohmann::json&)> alert);
+
+  /// A device link a discovery source saw come up or go down (BLE:
+  /// Device1.Connected). A BLE link that came up without the gateway's own
+  /// access (ble_link_judge.hpp) makes the device a suspect seen at the
+  /// gateway, which the gateway blocks (BlueZ's Blocked). Thread-safe.
+  void device_link(const std::string& mac, const std::string& seen_on, bool up);
 
   /// The supervisor (null before start or when not enabled).
   caf::actor supervisor() const;

@@ -200,6 +200,7 @@ struct onboarding_service::impl {
   std::shared_ptr<std::function<void(const protocols::lldp_htip::lldp_frame&)>>
     link_information
     = std::make_shared<std::function<void(const protocols::lldp_htip::lldp_frame&)>>();
+  std::function<void(std::string, std::string, bool)> device_link;
 };
 
 onboarding_service::onboarding_service(std::unique_ptr<impl> p)
@@ -222,7 +223,8 @@ void onboarding_service::on_htip_link_information(
 
 caf::expected<std::unique_ptr<onboarding_service>>
 onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
-                            storage::kv_store& store) {
+                            storage::kv_store& store,
+                            std::shared_ptr<protocols::ble::ble_activity> ble_activity) {
   auto p = std::make_unique<impl>();
   p->site = site;
   auto& disc = site->discovery;
@@ -323,6 +325,7 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   protocols::ble::ble_config ble_cfg;
   ble_cfg.bus_address = disc.ble.bus;
   ble_cfg.rematch_interval = std::chrono::seconds(disc.rematch_interval_s);
+  ble_cfg.activity = std::move(ble_activity);
   tools->fetchers[protocols::discovery_kind::ble]
     = std::make_shared<protocols::ble::ble_dis_fetcher>(ble_cfg);
   tools->match = [site](const protocols::device_sighting& s,
@@ -410,6 +413,11 @@ onboarding_service::prepare(std::shared_ptr<const config::site_config> site,
   return out;
 }
 
+void onboarding_service::on_device_link(
+  std::function<void(std::string mac, std::string seen_on, bool up)> fn) {
+  impl_->device_link = std::move(fn);
+}
+
 void onboarding_service::set_isolation(caf::actor isolation) {
   impl_->cfg.isolation = std::move(isolation);
 }
@@ -432,6 +440,7 @@ caf::error onboarding_service::start(caf::actor_system& sys,
       caf::anon_send(sup, rejected_atom::value, std::string{protocols::to_string(k)},
                      std::move(from), std::move(reason));
     };
+    sink.link = impl_->device_link;
     if (auto err = src->start(std::move(sink)))
       return make_error(code_of(err), std::string{protocols::to_string(src->kind())}
                                         + " discovery: " + detail_of(err));

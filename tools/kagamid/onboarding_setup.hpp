@@ -16,6 +16,7 @@
 #include "actors/core/interfaces.hpp"
 #include "actors/onboarding/onboarding_supervisor.hpp"
 #include "config/site_config.hpp"
+#include "protocols/ble/ble_activity.hpp"
 #include "protocols/discovery/discovery.hpp"
 #include "protocols/lldp_htip/lldp_frame.hpp"
 #include "storage/kv_store.hpp"
@@ -31,8 +32,11 @@ public:
   /// refusals of every rogue in the gateway firewall (when discovery is on).
   /// `store` must outlive the service. Errors: a corrupt record
   /// (ec::storage_failure).
+  /// `ble_activity`: where the BLE DIS fetcher notes the gateway's own
+  /// accesses (may be null).
   static caf::expected<std::unique_ptr<onboarding_service>>
-  prepare(std::shared_ptr<const config::site_config> site, storage::kv_store& store);
+  prepare(std::shared_ptr<const config::site_config> site, storage::kv_store& store,
+          std::shared_ptr<protocols::ble::ble_activity> ble_activity = nullptr);
 
   ~onboarding_service();
 
@@ -51,6 +55,11 @@ public:
   /// MAC table) that the HTIP source captures, on its capture thread. Call
   /// before start().
   void on_htip_link_information(std::function<void(const protocols::lldp_htip::lldp_frame&)> fn);
+
+  /// `fn` learns of every device link the discovery sources see come up or
+  /// go down (BLE: Device1.Connected), on the source's thread. Call before
+  /// start().
+  void on_device_link(std::function<void(std::string mac, std::string seen_on, bool up)> fn);
 
   /// Refused devices are handed to `isolation` (isolate_atom). Call before
   /// start(); without it the gateway's own refusal is the only cut.
