@@ -121,8 +121,11 @@ void read_isolation(const object_reader& r, const network_config& network,
     return;
   r.read("enabled", out.enabled);
   if (auto o = r.get_object("mirror")) {
-    out.mirror.emplace();
-    read_mirror(object_reader{sink, *o, r.path("mirror")}, *out.mirror);
+    // Built apart, then moved in: clang cannot default-construct a nested
+    // struct with member initializers inside std::optional's emplace here.
+    isolation_config::mirror_config mirror;
+    read_mirror(object_reader{sink, *o, r.path("mirror")}, mirror);
+    out.mirror = std::move(mirror);
   }
   if (auto o = r.get_object("policy"))
     read_policy(object_reader{sink, *o, r.path("policy")}, out.policy);

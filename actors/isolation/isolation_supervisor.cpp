@@ -21,6 +21,9 @@ using nlohmann::json;
 using storage::isolation_record;
 using storage::isolation_state;
 
+/// How often a refresh may be asked to locate one suspect.
+constexpr std::int64_t locate_period_ms = 10'000;
+
 /// The largest evidence document kept in a record.
 constexpr std::size_t max_evidence_bytes = 64 * 1024;
 
@@ -72,6 +75,8 @@ struct isolation_supervisor_state {
   std::set<std::string> in_flight;
   /// Order ids differ across attempts and restarts.
   std::uint64_t next_attempt = 0;
+  /// When a refresh was last asked to locate each record's suspect.
+  std::map<std::string, std::int64_t> refresh_asked;
 
   // Counters for inspect.
   std::uint64_t suspicions = 0;
@@ -301,9 +306,15 @@ void decide(self_ptr self, const std::string& id) {
                           + std::to_string(st.graph_version) + "); refresh asked");
       st.save(rec);
     }
-    if (st.cfg.topology)
+    // One refresh per suspect per period: a suspect the topology never
+    // places (a router's MAC, a device behind an unmanaged hub) must not
+    // keep the topology refreshing with every report about it.
+    auto& asked = st.refresh_asked[id];
+    if (st.cfg.topology && (asked == 0 || at - asked >= locate_period_ms)) {
+      asked = at;
       caf::anon_send(st.cfg.topology, refresh_atom::value,
                      "isolation: locate " + rec.suspect_mac);
+    }
     return;
   }
   auto spoof = spoofed_identity(*st.graph, rec.suspect_mac);

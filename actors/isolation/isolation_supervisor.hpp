@@ -24,7 +24,8 @@
 //   (and retried at every re-verify: fail closed);
 // - ask_human / no_option: the record says so and an alert goes out;
 // - not located (or no topology yet): `pending`, a topology refresh is
-//   asked, and the plan is made again when the next version arrives;
+//   asked (at most every 10 s per suspect), and the plan is made again when
+//   the next version arrives;
 // - a MAC that an admitted device owns and that two ports claim, or a
 //   rogue whose MAC an admitted device owns (a spoofer):
 //   `awaiting_operator`, never cut by attachment.

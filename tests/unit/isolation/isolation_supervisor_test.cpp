@@ -369,6 +369,12 @@ TEST_F(isolation_actors, an_unlocated_suspect_waits_for_the_next_topology) {
   ASSERT_TRUE(eventually([&] { return records(sup)[0]["state"] == "pending"; }));
   ASSERT_TRUE(eventually([&] { return refreshes->load() >= 1; }));
   EXPECT_EQ(sw1->cuts(), 0);
+  // More reports about it do not keep the topology refreshing.
+  for (int i = 1; i <= 5; ++i)
+    self->send(sup, suspect_atom::value, attacker, "", "flow", evidence(t, t + i));
+  records(sup); // every report above was handled before this answer
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(refreshes->load(), 1);
   put_topology(site({attacker}));
   self->send(sup, topology_atom::value, std::string{"{}"});
   ASSERT_TRUE(eventually([&] { return sw1->admin(3) == 2; }));
